@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Starts the project's own Redis (not the machine's on 6379) with the settings the system needs:
+# noeviction (BullMQ requires it), AOF on (the demo keeps its state across restarts).
+# Idempotent.
+source "$(dirname "$0")/../scripts/lib.sh"
+dir="$IPASN_STATE_DIR/redis"; pidf="$dir/redis.pid"
+mkdir -p "$dir"
+if ! command -v redis-server >/dev/null; then
+  log "redis-server not found: installing Debian's redis-server package"
+  if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && apt-get install -y -qq redis-server >&2
+  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server >&2; fi
+  command -v redis-server >/dev/null || die "could not install redis-server"
+fi
+ping() { redis-cli -p "$REDIS_PORT" --no-auth-warning ping 2>/dev/null | grep -q PONG; }
+if pid_alive "$pidf"; then
+  log "Redis already running (pid $(cat "$pidf"), $REDIS_URL)"
+else
+  if port_open "$REDIS_PORT"; then die "port $REDIS_PORT is taken by a process that is not ours: stop it or set REDIS_PORT"; fi
+  redis-server "$IPASN_ROOT/infra/redis/redis.conf" \
+    --port "$REDIS_PORT" --dir "$dir" --pidfile "$pidf" --logfile "$dir/redis.log" --daemonize yes \
+    || die "redis-server failed to start (log: $dir/redis.log)"
+fi
+for ((i = 0; i < 100; i++)); do
+  if ping; then log "Redis ready on $REDIS_URL"; exit 0; fi
+  sleep 0.1
+done
+tail -20 "$dir/redis.log" >&2 || true
+die "Redis not ready after 10 s (log: $dir/redis.log)"

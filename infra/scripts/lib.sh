@@ -1,0 +1,62 @@
+# Shared settings for the infra scripts. Sourced, never run.
+# Every value can be overridden from the environment; `npm run up` passes the environment on to
+# every process it starts.
+set -euo pipefail
+
+IPASN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export IPASN_ROOT
+# Local state (data, logs, pid files): ignored by git, deleted by `npm run reset`.
+export IPASN_STATE_DIR="${IPASN_STATE_DIR:-$IPASN_ROOT/.local}"
+# Downloads kept across clones (Kafka jars): outside the work tree.
+export IPASN_CACHE_DIR="${IPASN_CACHE_DIR:-$HOME/.cache/ipasn}"
+
+export KAFKA_VERSION="${KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$IPASN_ROOT/infra/kafka/pom.xml")}"
+export KAFKA_PORT="${KAFKA_PORT:-19092}"
+export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+export KAFKA_LIBS="$IPASN_CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+export KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
+
+# The project's own Redis: not the machine's on 6379, so it controls its settings.
+export REDIS_PORT="${REDIS_PORT:-16379}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
+
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+log() { printf '[ipasn] %s\n' "$*" >&2; }
+die() { printf '[ipasn] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# pid_alive FILE: true when FILE names a running process.
+pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pid NAME FILE [SECONDS]: SIGTERM, wait, then SIGKILL; removes the pid file.
+stop_pid() {
+  local name=$1 file=$2 secs=${3:-30} pid
+  if ! pid_alive "$file"; then rm -f "$file"; return 0; fi
+  pid=$(cat "$file")
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$file"; log "$name stopped"; return 0; }
+    sleep 0.1
+  done
+  log "$name did not stop within ${secs}s: SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$file"
+}
+
+# port_open PORT: true when something listens on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ensure_node_deps: install and build when needed (a fresh clone works with no other step).
+ensure_node_deps() {
+  cd "$IPASN_ROOT"
+  if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+    log "installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund >&2
+  fi
+}
+ensure_built() {
+  ensure_node_deps
+  log "building (turbo run build)"
+  npx turbo run build --output-logs=errors-only >&2
+}

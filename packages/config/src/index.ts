@@ -1,0 +1,67 @@
+/**
+ * `loadConfig(env)`: one zod schema over the environment, parsed in `main`, never at import time.
+ * Services extend `baseConfigSchema` with their own variables (`extendConfig`).
+ */
+import { z } from 'zod';
+
+/** "true"/"false"/"1"/"0"/"yes"/"no" — never `z.coerce.boolean` (it turns "false" into true). */
+export const flag = () => z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, 'expected YYYY-MM-DD');
+
+export const baseConfigSchema = z.object({
+  /** Comma-separated Kafka bootstrap servers (`host:port,…`). `npm run up` starts one on 19092. */
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:19092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/u, 'each broker is host:port')).min(1, 'name at least one broker')),
+  /** Kafka client id prefix; each service appends its name. */
+  KAFKA_CLIENT_ID: z.string().default('ipasn'),
+  /** SASL/SCRAM credentials for this client (both or neither). */
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** The project's own Redis (never the machine's 6379 in development). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/u }).default('redis://127.0.0.1:16379'),
+  /** Prefix for every Redis key this process writes (tests use a unique one). */
+  REDIS_PREFIX: z.string().default('ipasn:'),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A JSON agency list replacing the one shipped in packages/contracts. */
+  IPASN_AGENCIES_FILE: z.string().optional(),
+  /** Pins the evaluation date (an official measurement period); live (today in Asia/Jakarta) when unset. */
+  SCORING_AS_OF: isoDate.optional(),
+  /** Graceful-shutdown deadline in milliseconds; past it the process exits non-zero. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+});
+
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+function checkCrossFields<T extends BaseConfig>(c: T): T {
+  if ((c.KAFKA_SASL_USERNAME === undefined) !== (c.KAFKA_SASL_PASSWORD === undefined)) {
+    throw new ConfigError('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together: set both or neither');
+  }
+  return c;
+}
+
+/** Parses `env` with `schema`; the error lists every bad variable with how to fix it. */
+export function loadConfig<S extends z.ZodType<BaseConfig>>(env: Record<string, string | undefined>, schema: S): z.infer<S>;
+export function loadConfig(env: Record<string, string | undefined>): BaseConfig;
+export function loadConfig(env: Record<string, string | undefined>, schema: z.ZodType<BaseConfig> = baseConfigSchema): BaseConfig {
+  const r = schema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: r.error });
+  }
+  return checkCrossFields(r.data);
+}
+
+export { z };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { baseConfigSchema, ConfigError, flag, loadConfig, z } from '../src/index.js';
+
+describe('loadConfig', () => {
+  it('gives the development defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.KAFKA_BROKERS).toEqual(['127.0.0.1:19092']);
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:16379');
+    expect(c.SCORING_AS_OF).toBeUndefined();
+  });
+
+  it('splits brokers and names every bad variable', () => {
+    expect(loadConfig({ KAFKA_BROKERS: 'a:1, b:2' }).KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
+    let err: unknown;
+    try {
+      loadConfig({ KAFKA_BROKERS: 'nohost', SCORING_AS_OF: '2024/01/01', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/KAFKA_BROKERS/u);
+    expect(msg).toMatch(/SCORING_AS_OF: expected YYYY-MM-DD/u);
+    expect(msg).toMatch(/LOG_LEVEL/u);
+  });
+
+  it('requires SASL username and password together', () => {
+    expect(() => loadConfig({ KAFKA_SASL_USERNAME: 'agency-3004' })).toThrow(/set both or neither/u);
+  });
+
+  it('extends with a service schema, and flags parse "false" as false', () => {
+    const schema = baseConfigSchema.extend({ DRY_RUN: flag().default(false) });
+    expect(loadConfig({ DRY_RUN: 'false' }, schema).DRY_RUN).toBe(false);
+    expect(loadConfig({ DRY_RUN: 'yes' }, schema).DRY_RUN).toBe(true);
+    expect(() => loadConfig({ DRY_RUN: 'maybe' }, schema)).toThrow(/DRY_RUN/u);
+    expect(z).toBeDefined();
+  });
+});

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * `npm run topics`: applies infra/topics/topics.json for every agency in the list in force
+ * (IPASN_AGENCIES_FILE or the shipped one). Idempotent; prints what it changed.
+ */
+import { readFileSync } from 'node:fs';
+import { Agencies } from '@ipasn/contracts';
+import { loadConfig } from '@ipasn/config';
+import { createLogger } from '@ipasn/logger';
+import { applyTopics, createKafka, expandTopics, readTopicFile } from '../index.js';
+
+const config = loadConfig(process.env);
+const logger = createLogger({ service: 'topics', level: config.LOG_LEVEL });
+const agencies = config.IPASN_AGENCIES_FILE
+  ? Agencies.parse(JSON.parse(readFileSync(config.IPASN_AGENCIES_FILE, 'utf8')))
+  : Agencies.default();
+const kafka = createKafka({
+  brokers: config.KAFKA_BROKERS,
+  clientId: `${config.KAFKA_CLIENT_ID}-topics`,
+  logger,
+  sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+});
+const specs = expandTopics(await readTopicFile(), agencies.all.map((a) => a.code));
+const report = await applyTopics(kafka, specs);
+console.log(
+  `[ipasn] topics: ${report.created.length} created, ${report.grown.length} grown, ${report.reconfigured.length} reconfigured, ${report.unchanged.length} unchanged`,
+);

@@ -1,0 +1,153 @@
+/**
+ * The declarative topic list (infra/topics/topics.json) and its idempotent application: create
+ * what is missing, grow partitions (Kafka cannot shrink them), bring configs in line.
+ */
+import { readFile } from 'node:fs/promises';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+
+const { ConfigResourceTypes } = kafkajs;
+import { z } from 'zod';
+
+const TopicSpecSchema = z.object({
+  name: z.string().regex(/^[a-zA-Z0-9._-]+$/u),
+  partitions: z.number().int().positive(),
+  config: z.record(z.string(), z.string()).default({}),
+  key: z.string().optional(),
+  doc: z.string().optional(),
+});
+export type TopicSpec = z.infer<typeof TopicSpecSchema>;
+
+export const TopicFileSchema = z.object({
+  topics: z.array(TopicSpecSchema),
+  ingress: z.object({
+    pattern: z.literal('ipasn.ingress.<agencyCode>'),
+    partitions: z.number().int().positive(),
+    config: z.record(z.string(), z.string()).default({}),
+    key: z.string().optional(),
+    doc: z.string().optional(),
+  }),
+});
+export type TopicFile = z.infer<typeof TopicFileSchema>;
+
+/** The default location of the declarative list, relative to this package. */
+export const DEFAULT_TOPICS_FILE = new URL('../../../infra/topics/topics.json', import.meta.url);
+
+export async function readTopicFile(path: string | URL = DEFAULT_TOPICS_FILE): Promise<TopicFile> {
+  return TopicFileSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}
+
+/** Every topic the system needs for these agencies. */
+export function expandTopics(file: TopicFile, agencyCodes: Iterable<string>): TopicSpec[] {
+  const ingress = [...agencyCodes].sort().map((code) => ({
+    name: `ipasn.ingress.${code}`,
+    partitions: file.ingress.partitions,
+    config: file.ingress.config,
+  }));
+  return [...file.topics, ...ingress];
+}
+
+export interface ApplyReport {
+  created: string[];
+  grown: { name: string; from: number; to: number }[];
+  reconfigured: string[];
+  unchanged: string[];
+}
+
+/** Applies the specs; safe to run any number of times. `prefix` namespaces every name (tests). */
+export async function applyTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<ApplyReport> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await applyWith(admin, specs);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function applyWith(admin: Admin, specs: readonly TopicSpec[]): Promise<ApplyReport> {
+  const report: ApplyReport = { created: [], grown: [], reconfigured: [], unchanged: [] };
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor: -1,
+        configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    report.created.push(...missing.map((s) => s.name));
+  }
+  const present = specs.filter((s) => existing.has(s.name));
+  if (present.length === 0) return report;
+
+  const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+  const partitionsOf = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+  const grow = present.filter((s) => (partitionsOf.get(s.name) ?? 0) < s.partitions);
+  if (grow.length > 0) {
+    await admin.createPartitions({ topicPartitions: grow.map((s) => ({ topic: s.name, count: s.partitions })) });
+    report.grown.push(...grow.map((s) => ({ name: s.name, from: partitionsOf.get(s.name) ?? 0, to: s.partitions })));
+  }
+
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
+  });
+  const current = new Map(
+    described.resources.map((r) => [r.resourceName, new Map(r.configEntries.map((e) => [e.configName, e.configValue]))]),
+  );
+  const drift = present.filter((s) =>
+    Object.entries(s.config).some(([k, v]) => current.get(s.name)?.get(k) !== v),
+  );
+  if (drift.length > 0) {
+    // AlterConfigs (non-incremental) replaces a topic's overrides: send the whole declared set.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: drift.map((s) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: s.name,
+        configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    report.reconfigured.push(...drift.map((s) => s.name));
+  }
+  const touched = new Set([...report.grown.map((g) => g.name), ...report.reconfigured]);
+  report.unchanged.push(...present.filter((s) => !touched.has(s.name)).map((s) => s.name));
+  return report;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  committed: number;
+  end: number;
+  lag: number;
+}
+
+/** Lag in messages of a consumer group on a topic (end offset − committed offset). */
+export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<PartitionLag[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const byPartition = new Map(
+      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+    );
+    return ends
+      .map((e) => {
+        const end = Number(e.high);
+        const low = Number(e.low);
+        const c = byPartition.get(e.partition) ?? -1;
+        const from = c < 0 ? low : c;
+        return { topic, partition: e.partition, committed: c, end, lag: Math.max(0, end - from) };
+      })
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { test as base } from 'vitest';
+import { silentLogger } from '@ipasn/logger';
+import { createKafka, type Kafka } from '../src/index.js';
+
+export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
+
+interface Fixtures {
+  kafka: Kafka;
+  /** Creates a uniquely named topic, deleted when the test finishes. */
+  topic: (partitions: number) => Promise<string>;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  kafka: async ({}, use) => {
+    await use(createKafka({ brokers: BROKERS, clientId: 'kafka-adapter-test', logger: silentLogger() }));
+  },
+  topic: async ({ kafka }, use) => {
+    const created: string[] = [];
+    await use(async (partitions) => {
+      const name = `test-${randomUUID()}`;
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }] });
+      await admin.disconnect();
+      created.push(name);
+      return name;
+    });
+    if (created.length > 0) {
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: created });
+      await admin.disconnect();
+    }
+  },
+});
