@@ -60,3 +60,27 @@ ensure_built() {
   log "building (turbo run build)"
   npx turbo run build --output-logs=errors-only >&2
 }
+
+# The services `npm run up` starts, in start order (only those that exist and are built).
+services_in_start_order() {
+  local svc
+  for svc in normalizer scorer projector console; do
+    [[ -f "$IPASN_ROOT/services/$svc/dist/main.js" ]] && echo "$svc"
+  done
+  return 0
+}
+
+# wait_ready SERVICE: polls the service's /readyz (its port is in .local/run/<svc>.port, written by
+# the service at start) for up to 60 s; a service without a port file is taken as ready once alive.
+wait_ready() {
+  local svc=$1 run="$IPASN_STATE_DIR/run" port
+  for ((i = 0; i < 600; i++)); do
+    pid_alive "$run/$svc.pid" || return 1
+    if [[ -f "$run/$svc.port" ]]; then
+      port=$(cat "$run/$svc.port")
+      if curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then log "$svc ready on :$port"; return 0; fi
+    fi
+    sleep 0.1
+  done
+  return 1
+}

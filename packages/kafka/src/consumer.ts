@@ -82,14 +82,14 @@ export class BatchConsumer {
   }
 
   async #eachBatch(payload: EachBatchPayload, autoCommit: boolean): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets } = payload;
+    const { batch } = payload;
     const size = this.#options.chunkSize ?? 500;
     const ctx: ChunkContext = {
       topic: batch.topic,
       partition: batch.partition,
       highWatermark: batch.highWatermark,
-      heartbeat,
-      isActive: () => isRunning() && !isStale() && !this.#stopping,
+      heartbeat: () => payload.heartbeat(),
+      isActive: () => payload.isRunning() && !payload.isStale() && !this.#stopping,
     };
     for (let i = 0; i < batch.messages.length; i += size) {
       if (!ctx.isActive()) break;
@@ -97,11 +97,11 @@ export class BatchConsumer {
       await this.#options.handler(chunk, ctx);
       const last = chunk[chunk.length - 1];
       if (last && autoCommit) {
-        resolveOffset(last.offset);
+        payload.resolveOffset(last.offset);
         // Commit what the chunk processed now, so a stop or crash replays at most one chunk.
-        await commitOffsetsIfNecessary(uncommittedOffsets());
+        await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       }
-      await heartbeat();
+      await payload.heartbeat();
     }
   }
 

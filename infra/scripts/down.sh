@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `npm run down`: stops every service (reverse start order), then Redis, then Kafka. Idempotent.
+source "$(dirname "$0")/lib.sh"
+run="$IPASN_STATE_DIR/run"
+for svc in $(services_in_start_order | tac); do stop_pid "$svc" "$run/$svc.pid" 30; done
+"$IPASN_ROOT/infra/redis/stop.sh"
+"$IPASN_ROOT/infra/kafka/stop.sh"

@@ -1,0 +1,32 @@
+// Sums the vitest JSON reports of every package into one closing line, "N passed, N failed",
+// and fails when a package reported nothing (a test run that ran no test is not a pass).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const group of ['packages', 'services', 'test']) {
+  const dir = join(root, group);
+  if (!existsSync(dir)) continue;
+  const pkgs = group === 'test' ? [''] : readdirSync(dir);
+  for (const pkg of pkgs) {
+    const pkgDir = join(dir, pkg);
+    if (!existsSync(join(pkgDir, 'package.json'))) continue;
+    const file = join(pkgDir, '.vitest', 'results.json');
+    if (!existsSync(file)) {
+      missing.push(`${group}/${pkg}`);
+      continue;
+    }
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    console.log(`  ${group}/${pkg}`.padEnd(28) + `${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+  }
+}
+if (missing.length > 0) console.log(`  no test report from: ${missing.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

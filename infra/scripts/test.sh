@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`) and what .ci/run calls: installs, builds, starts Kafka and
+# Redis if they are not running, runs lint, typecheck and every package's tests (unit and
+# integration, against the real services), and prints one closing line "N passed, N failed".
+source "$(dirname "$0")/lib.sh"
+export TURBO_TELEMETRY_DISABLED=1
+t0=$(date +%s)
+ensure_built
+started=0
+if ! pid_alive "$IPASN_STATE_DIR/kafka/kafka.pid" || ! pid_alive "$IPASN_STATE_DIR/redis/redis.pid"; then started=1; fi
+"$(dirname "$0")/infra-up.sh"
+cleanup() {
+  if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
+    "$IPASN_ROOT/infra/redis/stop.sh" || true
+    "$IPASN_ROOT/infra/kafka/stop.sh" || true
+  fi
+}
+trap cleanup EXIT
+cd "$IPASN_ROOT"
+status=0
+log "lint + typecheck"
+npx turbo run lint typecheck --output-logs=errors-only || status=1
+rm -rf packages/*/.vitest services/*/.vitest test/.vitest
+log "tests (unit + integration against Kafka $KAFKA_BROKERS and Redis $REDIS_URL)"
+# One package at a time: the integration tests share one broker on 2 cores.
+npx turbo run test --concurrency=1 --continue -- --reporter=default --reporter=json \
+  --outputFile.json=.vitest/results.json || status=1
+node "$IPASN_ROOT/infra/scripts/test-summary.mjs" || status=1
+log "test run took $(( $(date +%s) - t0 ))s"
+exit $status

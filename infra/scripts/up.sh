@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run up`: Kafka + Redis + topics + every service, in the background. Idempotent: what runs
+# already is left alone. The environment of this command reaches every service it starts.
+source "$(dirname "$0")/lib.sh"
+ensure_built
+"$(dirname "$0")/infra-up.sh"
+run="$IPASN_STATE_DIR/run"; logs="$IPASN_STATE_DIR/logs"; mkdir -p "$run" "$logs"
+for svc in $(services_in_start_order); do
+  pidf="$run/$svc.pid"
+  if pid_alive "$pidf"; then log "$svc already running (pid $(cat "$pidf"))"; continue; fi
+  log "starting $svc (log: $logs/$svc.log)"
+  nohup node "$IPASN_ROOT/services/$svc/dist/main.js" >>"$logs/$svc.log" 2>&1 &
+  echo $! >"$pidf"
+done
+for svc in $(services_in_start_order); do wait_ready "$svc" || die "$svc did not become ready (log: $logs/$svc.log)"; done
+log "up: Kafka $KAFKA_BROKERS, Redis $REDIS_URL${CONSOLE_URL:+, console $CONSOLE_URL}"
