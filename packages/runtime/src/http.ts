@@ -1,0 +1,58 @@
+/**
+ * Every service's operational HTTP surface: `/healthz` (the process is alive), `/readyz` (its
+ * dependencies are connected and it consumes), `/metrics` (Prometheus). fastify; services may add
+ * routes (the console adds its API).
+ */
+import { writeFile } from 'node:fs/promises';
+import { fastify, type FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Logger } from '@ipasn/logger';
+
+export type { FastifyInstance };
+
+export function createRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry, prefix: 'ipasn_process_' });
+  return registry;
+}
+
+export interface OpsServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+  registry: Registry;
+  /** Ready when every check passes; the body names the failing ones. */
+  readiness: Record<string, () => boolean | Promise<boolean>>;
+  /** Where to write the bound port (up.sh waits on `/readyz` through it). */
+  portFile?: string | undefined;
+}
+
+export async function startOpsServer(options: OpsServerOptions, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }> {
+  const app = fastify({ logger: false });
+  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const results = await Promise.all(
+      Object.entries(options.readiness).map(async ([name, check]) => {
+        try {
+          return [name, await check()] as const;
+        } catch {
+          return [name, false] as const;
+        }
+      }),
+    );
+    const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
+    return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    return reply.header('content-type', options.registry.contentType).send(await options.registry.metrics());
+  });
+  if (routes) await routes(app);
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  if (options.portFile) await writeFile(options.portFile, String(port));
+  options.logger.info({ host: options.host, port }, 'ops server listening');
+  return { app, port };
+}

@@ -1,0 +1,3 @@
+export { Lifecycle, type LifecycleOptions, type ShutdownStep } from './lifecycle.js';
+export { createRegistry, startOpsServer, type FastifyInstance, type OpsServerOptions } from './http.js';
+export { Counter, Gauge, Histogram, Registry } from 'prom-client';
