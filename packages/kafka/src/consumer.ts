@@ -40,6 +40,10 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Commit through the consumer (default) or not at all (the handler commits in a transaction). */
   commit?: 'consumer' | 'none';
+  /** Called after every rebalance with this member's partitions per topic. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
+  /** Called when kafkajs gives up (a crash it will not restart from): the service must exit. */
+  onFatal?: (error: Error) => void;
 }
 
 export class BatchConsumer {
@@ -69,6 +73,14 @@ export class BatchConsumer {
 
   /** Connects, subscribes and starts consuming; resolves once the consumer runs. */
   async start(): Promise<void> {
+    const { onAssignment, onFatal } = this.#options;
+    if (onAssignment) {
+      this.#consumer.on(this.#consumer.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
+    }
+    this.#consumer.on(this.#consumer.events.CRASH, (e) => {
+      this.#log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      if (!e.payload.restart && !this.#stopping) onFatal?.(e.payload.error);
+    });
     await this.#consumer.connect();
     const { topics, fromBeginning } = this.#options;
     await this.#consumer.subscribe({ topics, fromBeginning: fromBeginning ?? true });
@@ -96,10 +108,12 @@ export class BatchConsumer {
       const chunk = batch.messages.slice(i, i + size);
       await this.#options.handler(chunk, ctx);
       const last = chunk[chunk.length - 1];
-      if (last && autoCommit) {
+      if (last) {
+        // Resolving also moves kafkajs's fetch position; without it the batch would be fetched again.
         payload.resolveOffset(last.offset);
-        // Commit what the chunk processed now, so a stop or crash replays at most one chunk.
-        await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+        // Commit what the chunk processed now, so a stop or crash replays at most one chunk. In
+        // 'none' mode the handler has committed the offsets inside its transaction.
+        if (autoCommit) await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       }
       await payload.heartbeat();
     }

@@ -101,3 +101,5 @@ export async function closeRedis(redis: Redis): Promise<void> {
     redis.disconnect();
   }
 }
+
+export { DedupeStore, type DedupeEntry, type DedupeVerdict } from './dedupe.js';

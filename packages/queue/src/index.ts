@@ -1,0 +1,1 @@
+export { KeyedTimers, type KeyedTimersOptions, type TimerJob } from './timers.js';
