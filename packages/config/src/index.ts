@@ -21,6 +21,8 @@ export const baseConfigSchema = z.object({
   /** SASL/SCRAM credentials for this client (both or neither). */
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** Namespace prefix of every topic name (tests use a unique one); empty in production. */
+  IPASN_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/u, 'letters, digits, . _ - only').default(''),
   /** The project's own Redis (never the machine's 6379 in development). */
   REDIS_URL: z.url({ protocol: /^rediss?$/u }).default('redis://127.0.0.1:16379'),
   /** Prefix for every Redis key this process writes (tests use a unique one). */

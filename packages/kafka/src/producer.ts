@@ -52,6 +52,8 @@ export class BatchProducer {
       allowAutoTopicCreation: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
       transactionTimeout: options.transactionTimeout ?? 60_000,
+      // An idempotent producer must not give up on a retriable error (kafkajs warns otherwise).
+      ...(idempotent || options.transactionalId ? { retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 } } : {}),
     });
     this.#compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   }

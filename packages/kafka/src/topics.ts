@@ -37,13 +37,13 @@ export async function readTopicFile(path: string | URL = DEFAULT_TOPICS_FILE): P
 }
 
 /** Every topic the system needs for these agencies. */
-export function expandTopics(file: TopicFile, agencyCodes: Iterable<string>): TopicSpec[] {
+export function expandTopics(file: TopicFile, agencyCodes: Iterable<string>, prefix = ''): TopicSpec[] {
   const ingress = [...agencyCodes].sort().map((code) => ({
-    name: `ipasn.ingress.${code}`,
+    name: `${prefix}ipasn.ingress.${code}`,
     partitions: file.ingress.partitions,
     config: file.ingress.config,
   }));
-  return [...file.topics, ...ingress];
+  return [...file.topics.map((t) => ({ ...t, name: prefix + t.name })), ...ingress];
 }
 
 export interface ApplyReport {
@@ -53,7 +53,7 @@ export interface ApplyReport {
   unchanged: string[];
 }
 
-/** Applies the specs; safe to run any number of times. `prefix` namespaces every name (tests). */
+/** Applies the specs; safe to run any number of times. */
 export async function applyTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<ApplyReport> {
   const admin = kafka.admin();
   await admin.connect();

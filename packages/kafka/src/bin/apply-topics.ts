@@ -20,7 +20,7 @@ const kafka = createKafka({
   logger,
   sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
 });
-const specs = expandTopics(await readTopicFile(), agencies.all.map((a) => a.code));
+const specs = expandTopics(await readTopicFile(), agencies.all.map((a) => a.code), config.IPASN_TOPIC_PREFIX);
 const report = await applyTopics(kafka, specs);
 console.log(
   `[ipasn] topics: ${report.created.length} created, ${report.grown.length} grown, ${report.reconfigured.length} reconfigured, ${report.unchanged.length} unchanged`,

@@ -1,0 +1,180 @@
+/**
+ * The scorer's pure core. Given the stored states of the employees a chunk of `ipasn.events`
+ * touches, it applies the events in order (skipping those at or below the stored position: a
+ * replay re-emits, never re-applies), and derives per employee one score event per rule set, the
+ * ownership rejects, and the next time-driven rescore. No I/O, no clock: `ScoringContext` carries
+ * the evaluation date and the computation time.
+ */
+import type { CanonicalEvent, IsoDate, RuleSetId } from '@ipasn/contracts';
+import { applyEvent, isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
+import type { CauseKind, ScoreCause, ScoreEvent } from '@ipasn/serde';
+import { minimize, newState, type EmployeeState } from './state.js';
+
+export interface ScoringContext {
+  /** The evaluation date (`SCORING_AS_OF`, or today in Asia/Jakarta). */
+  asOf: IsoDate;
+  /** Every rule set is computed for every employee. */
+  ruleSets: readonly RuleSet[];
+  /** Epoch ms stamped on score events. */
+  computedAt: number;
+  /** False when the evaluation date is pinned: nothing changes by time alone then. */
+  timeDriven: boolean;
+}
+
+export interface EventInput {
+  event: CanonicalEvent;
+  partition: number;
+  offset: number;
+}
+
+export interface ScorerReject {
+  input: EventInput;
+  reason: 'NOT_OWNER' | 'UNKNOWN_RECORD';
+  message: string;
+}
+
+export interface ChunkResult {
+  /** New states of the employees whose state changed (to write back). */
+  states: Map<string, EmployeeState>;
+  scores: ScoreEvent[];
+  rejects: ScorerReject[];
+  /** Timers to set (dueAt) or cancel (null), for employees whose due time changed. */
+  timers: { key: string; dueAt: number | null }[];
+}
+
+/** 00:00 Asia/Jakarta (UTC+7, no DST) of a date, as epoch ms. */
+export function jakartaMidnight(date: IsoDate): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) - 7 * 3_600_000;
+}
+
+/** The calendar date in Asia/Jakarta at an instant. */
+export function jakartaDate(epochMs: number): IsoDate {
+  return new Date(epochMs + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The earliest instant at which any rule set's score changes by time alone, or null. */
+export function nextDue(state: EmployeeState, ctx: ScoringContext): number | null {
+  if (!ctx.timeDriven || !isScorable(state.profile)) return null;
+  let best: IsoDate | null = null;
+  for (const rs of ctx.ruleSets) {
+    const d = nextChange(state.profile, ctx.asOf, rs);
+    if (d !== null && (best === null || d < best)) best = d;
+  }
+  return best === null ? null : jakartaMidnight(best);
+}
+
+/**
+ * The score events of a state: ACTIVE per rule set while scorable; REMOVED for a rule set whose
+ * last emitted score was ACTIVE once the employee is no longer (separation). Returns the new
+ * `last` map alongside.
+ */
+export function scoreEvents(state: EmployeeState, cause: ScoreCause, ctx: ScoringContext): { events: ScoreEvent[]; last: EmployeeState['last'] } {
+  const p = state.profile;
+  const events: ScoreEvent[] = [];
+  const last: EmployeeState['last'] = { ...state.last };
+  const scorable = isScorable(p);
+  for (const rs of ctx.ruleSets) {
+    const id = rs.id as RuleSetId;
+    const prev = state.last[id];
+    if (!scorable && !prev) continue;
+    if (!p.employmentType || p.agencyCode === null) continue;
+    const s = score(p, ctx.asOf, rs);
+    events.push({
+      nip: p.nip,
+      agencyCode: p.agencyCode,
+      employmentType: p.employmentType,
+      ruleSet: id,
+      ruleSetVersion: rs.version,
+      status: scorable ? 'ACTIVE' : 'REMOVED',
+      total: s.total,
+      category: s.category,
+      dimensions: { ...s.dimensions },
+      dataGaps: [...s.dataGaps],
+      version: state.version,
+      cause,
+      asOf: ctx.asOf,
+      computedAt: ctx.computedAt,
+      previousAgencyCode: prev?.agencyCode ?? null,
+      previousTotal: prev?.total ?? null,
+      jobGroup: p.jobGroup ?? null,
+    });
+    if (scorable) last[id] = { total: s.total, agencyCode: p.agencyCode };
+    else delete last[id];
+  }
+  return { events, last };
+}
+
+function eventCause(input: EventInput): ScoreCause {
+  return {
+    kind: 'EVENT',
+    eventId: input.event.id,
+    eventSource: input.event.source,
+    eventType: input.event.type,
+    partition: input.partition,
+    offset: input.offset,
+  };
+}
+
+export function tickCause(kind: Exclude<CauseKind, 'EVENT'>): ScoreCause {
+  return { kind, eventId: null, eventSource: null, eventType: null, partition: null, offset: null };
+}
+
+/** Applies a chunk of events (in `ipasn.events` order) to the stored states. */
+export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, inputs: readonly EventInput[], ctx: ScoringContext): ChunkResult {
+  const work = new Map<string, { state: EmployeeState; cause: ScoreCause; applied: boolean; touched: boolean }>();
+  const rejects: ScorerReject[] = [];
+  for (const input of inputs) {
+    const nip = input.event.nip;
+    let w = work.get(nip);
+    if (!w) {
+      const state = stored.get(nip) ?? newState(nip);
+      w = { state, cause: eventCause(input), applied: false, touched: false };
+      work.set(nip, w);
+    }
+    w.touched = true;
+    const s = w.state;
+    // A replay (at or below the stored position on the same partition) is not applied again.
+    if (input.partition === s.partition && input.offset <= s.offset) {
+      w.cause = eventCause(input);
+      continue;
+    }
+    const outcome = applyEvent(s.profile, input.event);
+    const position = { partition: input.partition, offset: input.offset };
+    if (!outcome.ok) {
+      rejects.push({ input, reason: outcome.reason, message: outcome.message });
+      w.state = { ...s, ...position };
+      w.applied = true;
+      continue;
+    }
+    w.state = { ...s, ...position, profile: minimize(outcome.profile), version: s.version + 1 };
+    w.cause = eventCause(input);
+    w.applied = true;
+  }
+
+  const states = new Map<string, EmployeeState>();
+  const scores: ScoreEvent[] = [];
+  const timers: ChunkResult['timers'] = [];
+  for (const [nip, w] of work) {
+    if (!w.touched) continue;
+    const { events, last } = scoreEvents(w.state, w.cause, ctx);
+    scores.push(...events);
+    if (!w.applied) continue;
+    const dueAt = nextDue(w.state, ctx);
+    if (dueAt !== w.state.dueAt) timers.push({ key: nip, dueAt });
+    states.set(nip, { ...w.state, last, dueAt });
+  }
+  return { states, scores, rejects, timers };
+}
+
+/**
+ * A time-driven (CLOCK) or rule-set (RESCORE) rescore of one employee: a new version and its score
+ * events, even though no event arrived. Returns null when there is nothing to emit.
+ */
+export function rescore(state: EmployeeState, kind: Exclude<CauseKind, 'EVENT'>, ctx: ScoringContext): { state: EmployeeState; scores: ScoreEvent[]; dueAt: number | null } | null {
+  const next: EmployeeState = { ...state, version: state.version + 1 };
+  const { events, last } = scoreEvents(next, tickCause(kind), ctx);
+  const dueAt = nextDue(next, ctx);
+  if (events.length === 0) return { state: { ...state, dueAt }, scores: [], dueAt };
+  return { state: { ...next, last, dueAt }, scores: events, dueAt };
+}

@@ -1,0 +1,37 @@
+/**
+ * What the scorer keeps per employee in Redis: the profile (without the name: scoring never reads
+ * it, and less personal data at rest is better), the `ipasn.events` position it last applied, the
+ * per-employee version of design.md, and the last ACTIVE score per rule set (for the previous
+ * total and agency of the next score event).
+ */
+import type { RuleSetId } from '@ipasn/contracts';
+import { emptyProfile, type Profile } from '@ipasn/rules';
+
+export interface LastScore {
+  total: number;
+  agencyCode: string;
+}
+
+export interface EmployeeState {
+  profile: Profile;
+  /** `ipasn.events` partition and offset of the last applied event (-1: none). */
+  partition: number;
+  offset: number;
+  /** Only grows: +1 per applied event, clock tick and rescore. */
+  version: number;
+  /** The last ACTIVE score emitted per rule set; absent when none or after a REMOVED. */
+  last: Partial<Record<RuleSetId, LastScore>>;
+  /** When the pending time-driven rescore is due (epoch ms), if any. */
+  dueAt: number | null;
+}
+
+export function newState(nip: string): EmployeeState {
+  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, dueAt: null };
+}
+
+/** Drops what scoring never reads before a profile is stored. */
+export function minimize(profile: Profile): Profile {
+  if (profile.name === undefined) return profile;
+  const { name: _name, ...rest } = profile;
+  return rest;
+}

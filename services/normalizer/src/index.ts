@@ -1,0 +1,5 @@
+export { createProcessor, type ProcessorDeps } from './processor.js';
+export { Normalizer, type NormalizerOptions } from './normalizer.js';
+export { TransactionalProducers } from './producers.js';
+export { normalizerMetrics, type NormalizerMetrics } from './metrics.js';
+export { loadNormalizerConfig, normalizerConfigSchema, loadAgencies } from './config.js';
