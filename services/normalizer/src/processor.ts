@@ -64,7 +64,7 @@ export function createProcessor(deps: ProcessorDeps) {
           sourceOffset: Number(m.offset),
           eventId: result.id,
           eventSource: result.source,
-          eventType: null,
+          eventType: result.type,
           agencyCode: topicAgency ?? null,
           rejectedAt: ingestionTime.getTime(),
         }),
