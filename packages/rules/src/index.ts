@@ -1,0 +1,43 @@
+export { parseRuleSet, RuleSetSchema, type RuleSet, type KompetensiComponent } from './rule-set.js';
+export { RULE_SETS, getRuleSet } from './rule-sets.js';
+export {
+  emptyProfile,
+  applyEvent,
+  applyEvents,
+  isScorable,
+  getRecord,
+  type Profile,
+  type ProfileRecord,
+  type EducationRec,
+  type TrainingRec,
+  type AppraisalRec,
+  type DisciplineRec,
+  type ApplyOutcome,
+} from './profile.js';
+export { score, categoryOf, sameScore, type Score, type Dimensions } from './score.js';
+export { nextChange, changeCandidates } from './next-change.js';
+export {
+  addMonths,
+  addDays,
+  compareDates,
+  daysBetween,
+  isIsoDate,
+  windowExit,
+  yearOf,
+  daysInMonth,
+  isLeapYear,
+} from './dates.js';
+export {
+  emptyAgencySums,
+  emptyGroupSums,
+  addContribution,
+  removeContribution,
+  summarize,
+  roundHalfUp2,
+  aggregateByAgency,
+  quarterPoints,
+  type GroupSums,
+  type AgencySums,
+  type AgencySummary,
+  type ScoredRow,
+} from './aggregate.js';
