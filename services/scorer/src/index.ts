@@ -1,0 +1,4 @@
+export { createScorer, scoringContext, type Scorer, type ScorerDeps } from './scorer.js';
+export { StateStore, LUA_DIR } from './store.js';
+export { scorerMetrics, type ScorerMetrics } from './metrics.js';
+export { loadScorerConfig, scorerConfigSchema } from './config.js';

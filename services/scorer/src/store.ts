@@ -1,0 +1,66 @@
+/**
+ * Employee states in Redis: one hash per employee (`<prefix>emp:<nip>`: `s` = encoded state, `w` =
+ * write counter). Loads are one pipelined round trip per chunk; writes are compare-and-set on the
+ * write counter, because the time-driven rescoring writes the same keys concurrently.
+ */
+import { decodeState, encodeState, type EmployeeState } from '@ipasn/scoring';
+import { LuaScripts, type Redis } from '@ipasn/redis';
+
+export interface Loaded {
+  state: EmployeeState | null;
+  /** The write counter read with it ("0" when absent). */
+  w: string;
+}
+
+export const LUA_DIR = new URL('../lua/', import.meta.url);
+
+export class StateStore {
+  private constructor(
+    private readonly redis: Redis,
+    private readonly scripts: LuaScripts,
+    private readonly prefix: string,
+  ) {}
+
+  static async open(redis: Redis, prefix: string): Promise<StateStore> {
+    return new StateStore(redis, await LuaScripts.load(redis, LUA_DIR), prefix);
+  }
+
+  key(nip: string): string {
+    return `${this.prefix}emp:${nip}`;
+  }
+
+  async load(nips: Iterable<string>): Promise<Map<string, Loaded>> {
+    const list = [...new Set(nips)];
+    const out = new Map<string, Loaded>();
+    if (list.length === 0) return out;
+    const pipeline = this.redis.pipeline();
+    for (const nip of list) pipeline.hmget(this.key(nip), 's', 'w');
+    const results = (await pipeline.exec()) ?? [];
+    list.forEach((nip, i) => {
+      const [err, value] = results[i] ?? [new Error('missing reply'), null];
+      if (err) throw err;
+      const [s, w] = value as [string | null, string | null];
+      out.set(nip, { state: s === null ? null : decodeState(s), w: w ?? '0' });
+    });
+    return out;
+  }
+
+  /** Writes each state if nobody wrote it since it was loaded; returns the NIPs that conflicted. */
+  async write(entries: readonly { nip: string; state: EmployeeState; w: string }[]): Promise<string[]> {
+    const results = await Promise.all(
+      entries.map((e) => this.scripts.run('state-cas', [this.key(e.nip)], [e.w, encodeState(e.state)])),
+    );
+    return entries.filter((_, i) => results[i] !== 1).map((e) => e.nip);
+  }
+
+  /** Every stored NIP, in batches (for `ipasn rescore`). */
+  async *scan(count = 1000): AsyncGenerator<string[]> {
+    let cursor = '0';
+    const strip = this.key('').length;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.key('*'), 'COUNT', count);
+      cursor = next;
+      if (keys.length > 0) yield keys.map((k) => k.slice(strip));
+    } while (cursor !== '0');
+  }
+}
