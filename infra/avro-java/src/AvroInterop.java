@@ -6,15 +6,18 @@
 // Usage (classpath: what infra/avro-java/fetch.sh prints):
 //   java -cp CP AvroInterop canonical SCHEMA.avsc...          one Parsing Canonical Form per line
 //   java -cp CP AvroInterop fingerprint SCHEMA.avsc...        one CRC-64-AVRO per line, %016x
-//   java -cp CP AvroInterop decode IN.bin READER.avsc [WRITER.avsc...]
-//        single-object bytes -> the record as Avro JSON (resolved into READER) on stdout
-//   java -cp CP AvroInterop encode IN.json OUT.bin SCHEMA.avsc
-//        a record as Avro JSON -> single-object bytes written with SCHEMA
+//   java -cp CP AvroInterop decode READER.avsc [WRITER.avsc | IN.bin]...
+//        each single-object IN.bin -> its record as Avro JSON, resolved into READER, one per line;
+//        the WRITER schemas (older versions) are those the messages may have been written with
+//   java -cp CP AvroInterop encode SCHEMA.avsc [IN.json OUT.bin]...
+//        each record given as Avro JSON -> single-object bytes written with SCHEMA
+// Several files per run because a JVM start costs far more than the work.
 // Exit codes: 0 done, 1 bad data or schema (message on stderr), 2 wrong arguments.
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +54,10 @@ public final class AvroInterop {
             System.out.println(String.format("%016x", SchemaNormalization.parsingFingerprint64(parse(file))));
           }
         }
-        case "decode" -> {
-          if (args.length < 3) usage();
-          decode(args[1], args[2], Arrays.copyOfRange(args, 3, args.length));
-        }
+        case "decode" -> decode(args[1], Arrays.copyOfRange(args, 2, args.length));
         case "encode" -> {
-          if (args.length != 4) usage();
-          encode(args[1], args[2], args[3]);
+          if (args.length % 2 != 0) usage();
+          encode(args[1], Arrays.copyOfRange(args, 2, args.length));
         }
         default -> usage();
       }
@@ -68,8 +68,8 @@ public final class AvroInterop {
   }
 
   private static void usage() {
-    System.err.println("usage: AvroInterop canonical|fingerprint SCHEMA.avsc... | decode IN.bin READER.avsc [WRITER.avsc...]"
-        + " | encode IN.json OUT.bin SCHEMA.avsc");
+    System.err.println("usage: AvroInterop canonical|fingerprint SCHEMA.avsc... | decode READER.avsc [WRITER.avsc | IN.bin]..."
+        + " | encode SCHEMA.avsc [IN.json OUT.bin]...");
     System.exit(2);
   }
 
@@ -78,26 +78,36 @@ public final class AvroInterop {
     return new Schema.Parser().parse(new File(file));
   }
 
-  private static void decode(String in, String readerFile, String[] writerFiles) throws IOException {
+  private static void decode(String readerFile, String[] rest) throws IOException {
     Schema reader = parse(readerFile);
     BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), reader);
-    for (String writerFile : writerFiles) {
-      decoder.addSchema(parse(writerFile));
+    for (String file : rest) {
+      if (file.endsWith(".avsc")) decoder.addSchema(parse(file));
     }
-    GenericRecord record = decoder.decode(Files.readAllBytes(Path.of(in)));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    JsonEncoder json = EncoderFactory.get().jsonEncoder(reader, out);
-    new GenericDatumWriter<GenericRecord>(reader).write(record, json);
-    json.flush();
-    System.out.println(out.toString(StandardCharsets.UTF_8));
+    GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(reader);
+    for (String file : rest) {
+      if (file.endsWith(".avsc")) continue;
+      GenericRecord record = decoder.decode(Files.readAllBytes(Path.of(file)));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      JsonEncoder json = EncoderFactory.get().jsonEncoder(reader, out);
+      writer.write(record, json);
+      json.flush();
+      // JsonEncoder writes no newlines of its own, so one record per line is safe to split.
+      System.out.println(out.toString(StandardCharsets.UTF_8));
+    }
   }
 
-  private static void encode(String in, String out, String schemaFile) throws IOException {
+  private static void encode(String schemaFile, String[] pairs) throws IOException {
     Schema schema = parse(schemaFile);
-    String text = Files.readString(Path.of(in), StandardCharsets.UTF_8);
-    GenericRecord record = new GenericDatumReader<GenericRecord>(schema)
-        .read(null, DecoderFactory.get().jsonDecoder(schema, text));
+    GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
     BinaryMessageEncoder<GenericRecord> encoder = new BinaryMessageEncoder<>(GenericData.get(), schema);
-    Files.write(Path.of(out), encoder.encode(record).array());
+    for (int i = 0; i < pairs.length; i += 2) {
+      String text = Files.readString(Path.of(pairs[i]), StandardCharsets.UTF_8);
+      GenericRecord record = reader.read(null, DecoderFactory.get().jsonDecoder(schema, text));
+      // encode(datum) returns a ByteBuffer whose backing array may be longer than the message.
+      try (OutputStream out = Files.newOutputStream(Path.of(pairs[i + 1]))) {
+        encoder.encode(record, out);
+      }
+    }
   }
 }

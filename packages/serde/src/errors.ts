@@ -1,0 +1,33 @@
+/**
+ * The one error class of this package. Codes are stable strings (documented in README.md, checked by
+ * a test); none is retriable: bad bytes stay bad, so a consumer dead-letters them instead of retrying.
+ */
+export const SERDE_ERROR_CODES = [
+  'BAD_MARKER',
+  'TRUNCATED',
+  'UNKNOWN_FINGERPRINT',
+  'DECODE_FAILED',
+  'WRONG_SUBJECT',
+  'INVALID_VALUE',
+  'INVALID_EVENT',
+  'UNKNOWN_SUBJECT',
+  'UNKNOWN_VERSION',
+  'SCHEMA_DIR_INVALID',
+  'SCHEMA_INCOMPATIBLE',
+  'BAD_HEADERS',
+] as const;
+export type SerdeErrorCode = (typeof SERDE_ERROR_CODES)[number];
+
+export class SerdeError extends Error {
+  override readonly name = 'SerdeError';
+  /** Bad data or a bad schema set never heals by retrying. */
+  readonly retriable = false;
+
+  constructor(
+    readonly code: SerdeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,15 @@
+export { SchemaRegistry, SUBJECTS, NAMESPACE, SINGLE_OBJECT_MARKER } from './registry.js';
+export type { Subject, SubjectValues, SchemaVersion, Decoded } from './registry.js';
+export { toAvroCanonicalEvent, fromAvroCanonicalEvent, PAYLOAD_RECORDS } from './canonical.js';
+export type { AvroCanonicalEvent, AvroEventData, AvroPayloads } from './canonical.js';
+export { ceHeaders, parseCeHeaders, AVRO_CONTENT_TYPE, CE_SPEC_VERSION, CE_TYPES } from './headers.js';
+export type { CeAttributes, CeHeaders, KafkaHeaderValue } from './headers.js';
+export { crc64Avro, fingerprintHex } from './crc64.js';
+export { SerdeError, SERDE_ERROR_CODES } from './errors.js';
+export type { SerdeErrorCode } from './errors.js';
+export { checkBackwardTransitive, explainIncompatibility } from './compat.js';
+export type { CompatFailure, VersionedSchema } from './compat.js';
+export { readSchemaDir, defaultSchemaDir } from './schema-files.js';
+export type { SchemaFile } from './schema-files.js';
+export { SCORE_STATUSES, CAUSE_KINDS } from './types.js';
+export type { ScoreEvent, ScoreEventV1, ScoreCause, Dimensions, DeadLetter, ScoreStatus, CauseKind } from './types.js';
