@@ -69,14 +69,19 @@ export function nextDue(state: EmployeeState, ctx: ScoringContext): number | nul
  * last emitted score was ACTIVE once the employee is no longer (separation). Returns the new
  * `last` map alongside.
  */
-export function scoreEvents(state: EmployeeState, cause: ScoreCause, ctx: ScoringContext): { events: ScoreEvent[]; last: EmployeeState['last'] } {
+export function scoreEvents(
+  state: EmployeeState,
+  cause: ScoreCause,
+  ctx: ScoringContext,
+  previous: EmployeeState['last'] = state.last,
+): { events: ScoreEvent[]; last: EmployeeState['last'] } {
   const p = state.profile;
   const events: ScoreEvent[] = [];
-  const last: EmployeeState['last'] = { ...state.last };
+  const last: EmployeeState['last'] = { ...previous };
   const scorable = isScorable(p);
   for (const rs of ctx.ruleSets) {
-    const id = rs.id as RuleSetId;
-    const prev = state.last[id];
+    const id: RuleSetId = rs.id;
+    const prev = previous[id];
     if (!scorable && !prev) continue;
     if (!p.employmentType || p.agencyCode === null) continue;
     const s = score(p, ctx.asOf, rs);
@@ -122,17 +127,16 @@ export function tickCause(kind: Exclude<CauseKind, 'EVENT'>): ScoreCause {
 
 /** Applies a chunk of events (in `ipasn.events` order) to the stored states. */
 export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, inputs: readonly EventInput[], ctx: ScoringContext): ChunkResult {
-  const work = new Map<string, { state: EmployeeState; cause: ScoreCause; applied: boolean; touched: boolean }>();
+  const work = new Map<string, { state: EmployeeState; cause: ScoreCause; applied: boolean; storedVersion: number }>();
   const rejects: ScorerReject[] = [];
   for (const input of inputs) {
     const nip = input.event.nip;
     let w = work.get(nip);
     if (!w) {
       const state = stored.get(nip) ?? newState(nip);
-      w = { state, cause: eventCause(input), applied: false, touched: false };
+      w = { state, cause: eventCause(input), applied: false, storedVersion: state.version };
       work.set(nip, w);
     }
-    w.touched = true;
     const s = w.state;
     // A replay (at or below the stored position on the same partition) is not applied again.
     if (input.partition === s.partition && input.offset <= s.offset) {
@@ -156,13 +160,18 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
   const scores: ScoreEvent[] = [];
   const timers: ChunkResult['timers'] = [];
   for (const [nip, w] of work) {
-    if (!w.touched) continue;
+    if (w.state.version === w.storedVersion) {
+      // Replays or rejects only: the same version, so re-emit its score events as they were
+      // (same previous values); only the stored position may have moved.
+      scores.push(...scoreEvents(w.state, w.cause, ctx, w.state.before).events);
+      if (w.applied) states.set(nip, w.state);
+      continue;
+    }
     const { events, last } = scoreEvents(w.state, w.cause, ctx);
     scores.push(...events);
-    if (!w.applied) continue;
     const dueAt = nextDue(w.state, ctx);
     if (dueAt !== w.state.dueAt) timers.push({ key: nip, dueAt });
-    states.set(nip, { ...w.state, last, dueAt });
+    states.set(nip, { ...w.state, last, before: w.state.last, dueAt });
   }
   return { states, scores, rejects, timers };
 }
@@ -176,5 +185,5 @@ export function rescore(state: EmployeeState, kind: Exclude<CauseKind, 'EVENT'>,
   const { events, last } = scoreEvents(next, tickCause(kind), ctx);
   const dueAt = nextDue(next, ctx);
   if (events.length === 0) return { state: { ...state, dueAt }, scores: [], dueAt };
-  return { state: { ...next, last, dueAt }, scores: events, dueAt };
+  return { state: { ...next, last, before: state.last, dueAt }, scores: events, dueAt };
 }

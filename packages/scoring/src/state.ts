@@ -21,12 +21,14 @@ export interface EmployeeState {
   version: number;
   /** The last ACTIVE score emitted per rule set; absent when none or after a REMOVED. */
   last: Partial<Record<RuleSetId, LastScore>>;
+  /** `last` as it was before this version's score events: what a re-emission names as previous. */
+  before: Partial<Record<RuleSetId, LastScore>>;
   /** When the pending time-driven rescore is due (epoch ms), if any. */
   dueAt: number | null;
 }
 
 export function newState(nip: string): EmployeeState {
-  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, dueAt: null };
+  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, before: {}, dueAt: null };
 }
 
 /** Drops what scoring never reads before a profile is stored. */
