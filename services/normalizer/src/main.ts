@@ -51,6 +51,8 @@ const normalizer = new Normalizer({
     topics,
     agencies: () => agencies,
     registry,
+    redis,
+    redisPrefix: config.REDIS_PREFIX,
     dedupe: new DedupeStore(redis, `${config.REDIS_PREFIX}dedupe:`, Math.round(config.NORMALIZER_DEDUPE_TTL_DAYS * 86_400)),
     producers,
     metrics,

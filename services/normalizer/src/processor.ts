@@ -7,8 +7,8 @@ import type { Agencies } from '@ipasn/contracts';
 import type { ChunkContext, KafkaMessage, OutMessage } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import { dedupeKey, normalize } from '@ipasn/normalize';
-import { canonicalEventMessage, coordinates, deadLetterMessage, type TopicNames } from '@ipasn/pipeline';
-import type { DedupeStore } from '@ipasn/redis';
+import { canonicalEventMessage, coordinates, deadLetterMessage, recordFreshness, type TopicNames } from '@ipasn/pipeline';
+import type { DedupeStore, Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
 import type { NormalizerMetrics } from './metrics.js';
 import type { TransactionalProducers } from './producers.js';
@@ -19,6 +19,9 @@ export interface ProcessorDeps {
   agencies: () => Agencies;
   registry: SchemaRegistry;
   dedupe: DedupeStore;
+  /** Where the per-agency freshness counters go (the console reads them). */
+  redis: Redis;
+  redisPrefix: string;
   producers: TransactionalProducers;
   metrics: NormalizerMetrics;
   logger: Logger;
@@ -97,6 +100,13 @@ export function createProcessor(deps: ProcessorDeps) {
     }
     timer();
     record(deps, topicAgency ?? 'unknown', tally, ctx, last.offset, ingestionTime);
+    if (topicAgency !== undefined) {
+      // After the commit: counters are for operators, and a replay may count a chunk twice.
+      const rejected = [...tally.rejected.values()].reduce((a, b) => a + b, 0);
+      const p = deps.redis.pipeline();
+      recordFreshness(p, deps.redisPrefix, topicAgency, { accepted: tally.accepted, rejected, duplicates: tally.duplicates }, ingestionTime.getTime());
+      await p.exec();
+    }
   };
 }
 
