@@ -14,6 +14,7 @@ import { createRegistry, Lifecycle, startOpsServer } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
 import { loadScorerConfig } from './config.js';
 import { scorerMetrics } from './metrics.js';
+import { rescoreRuns, workRescores } from './rescore.js';
 import { createScorer } from './scorer.js';
 import { StateStore } from './store.js';
 
@@ -39,11 +40,12 @@ const timers =
     ? new KeyedTimers({ connection: queueRedis, queueName: 'scorer-ticks', prefix: `${config.REDIS_PREFIX}bull`, logger })
     : null;
 const groupId = `${config.IPASN_TOPIC_PREFIX}${config.SCORER_GROUP_ID}`;
+const store = await StateStore.open(redis, config.REDIS_PREFIX);
 const scorer = createScorer({
   topics,
   groupId,
   registry: SchemaRegistry.load(),
-  store: await StateStore.open(redis, config.REDIS_PREFIX),
+  store,
   producer,
   timers,
   ruleSets: Object.values(RULE_SETS),
@@ -75,9 +77,14 @@ const { app } = await startOpsServer({
   readiness: { redis: () => redis.status === 'ready', shutdown: () => !lifecycle.shuttingDown },
 });
 
+const runs = rescoreRuns(queueRedis, config.REDIS_PREFIX, logger);
+
 lifecycle
   .onShutdown('stop intake, drain and commit', () => consumer.stop())
-  .onShutdown('close timers', () => timers?.close())
+  .onShutdown('close timers and rescore workers', async () => {
+    await timers?.close();
+    await runs.close();
+  })
   .onShutdown('flush producer', () => producer.close())
   .onShutdown('quit redis', async () => {
     await closeRedis(queueRedis);
@@ -89,4 +96,5 @@ await consumer.start();
 timers?.start(async ({ key }) => {
   await scorer.handleTick(key);
 }, config.SCORER_TIMER_CONCURRENCY);
+workRescores(runs, scorer);
 logger.info({ group: groupId, asOf: config.SCORING_AS_OF ?? 'live' }, 'scorer started');

@@ -128,13 +128,20 @@ export function createScorer(deps: ScorerDeps) {
     timer();
   }
 
-  /** A due timer: rescore the employee by time alone and emit, even though no event arrived. */
-  async function handleTick(nip: string, kind: 'CLOCK' | 'RESCORE' = 'CLOCK'): Promise<boolean> {
+  /**
+   * A due timer (CLOCK): rescore the employee by time alone and emit, even though no event arrived.
+   * A rule-set rescore (RESCORE) does the same for the given rule sets only and leaves the timer.
+   * `agency` skips employees counted under another agency. Returns whether anything was emitted.
+   */
+  async function handleTick(nip: string, kind: 'CLOCK' | 'RESCORE' = 'CLOCK', only?: { ruleSets?: readonly RuleSet[]; agency?: string }): Promise<boolean> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const loaded = (await deps.store.load([nip])).get(nip);
       if (!loaded?.state) return false;
-      const r = rescore(loaded.state, kind, scoringContext(deps));
+      if (only?.agency !== undefined && loaded.state.profile.agencyCode !== only.agency) return false;
+      const ctx = scoringContext(deps);
+      const r = rescore(loaded.state, kind, only?.ruleSets ? { ...ctx, ruleSets: only.ruleSets } : ctx);
       if (!r) return false;
+      if (kind === 'RESCORE') r.state.dueAt = loaded.state.dueAt;
       const conflicts = await deps.store.write([{ nip, state: r.state, w: loaded.w }]);
       if (conflicts.length > 0) {
         deps.metrics.conflicts.inc();

@@ -1,0 +1,113 @@
+/** An in-process scorer over real Kafka and Redis, in a private namespace (topics and keys). */
+import { randomUUID } from 'node:crypto';
+import type { CanonicalEvent } from '@ipasn/contracts';
+import { applyTopics, BatchProducer, createKafka, expandTopics, readTopicFile, type KafkaMessage } from '@ipasn/kafka';
+import { silentLogger } from '@ipasn/logger';
+import { canonicalEventMessage, topicNames, type TopicNames } from '@ipasn/pipeline';
+import { KeyedTimers } from '@ipasn/queue';
+import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
+import { RULE_SETS } from '@ipasn/rules';
+import { createRegistry } from '@ipasn/runtime';
+import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
+import { createScorer, scorerMetrics, StateStore, type Scorer } from '../src/index.js';
+
+const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
+
+export interface Harness {
+  ns: string;
+  topics: TopicNames;
+  registry: SchemaRegistry;
+  redis: Redis;
+  queueRedis: Redis;
+  store: StateStore;
+  scorer: Scorer;
+  timers: KeyedTimers;
+  /** Feeds canonical events to the scorer as one chunk of partition 0. */
+  feed(events: CanonicalEvent[], fromOffset?: number): Promise<void>;
+  /** Score events seen on the namespace's ipasn.scores so far. */
+  scores: ScoreEvent[];
+  until(cond: () => boolean, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(clock: () => number = Date.now): Promise<Harness> {
+  const ns = `t${randomUUID().slice(0, 8)}.`;
+  const topics = topicNames(ns);
+  const logger = silentLogger();
+  const kafka = createKafka({ brokers: BROKERS, clientId: 'scorer-test', logger });
+  await applyTopics(kafka, expandTopics(await readTopicFile(), [], ns));
+  const redis = createRedis({ url: REDIS_URL, logger });
+  const queueRedis = createRedis({ url: REDIS_URL, logger, maxRetriesPerRequest: null });
+  const registry = SchemaRegistry.load();
+  const producer = new BatchProducer(kafka);
+  await producer.connect();
+  const timers = new KeyedTimers({ connection: queueRedis, queueName: 'ticks', prefix: `${ns}bull`, logger, now: clock });
+  const store = await StateStore.open(redis, ns);
+  const scorer = createScorer({
+    topics,
+    groupId: `${ns}scorer`,
+    registry,
+    store,
+    producer,
+    timers,
+    ruleSets: Object.values(RULE_SETS),
+    metrics: scorerMetrics(createRegistry('scorer-test')),
+    logger,
+    clock,
+  });
+  const scores: ScoreEvent[] = [];
+  const consumer = kafka.consumer({ groupId: `${ns}reader` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.scores], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      scores.push(registry.decodeAs('ScoreEvent', message.value!).value);
+      await Promise.resolve();
+    },
+  });
+  let offset = 0;
+  return {
+    ns,
+    topics,
+    registry,
+    redis,
+    queueRedis,
+    store,
+    scorer,
+    timers,
+    scores,
+    async feed(events, fromOffset) {
+      const start = fromOffset ?? offset;
+      const messages = events.map((e, i) => ({ offset: String(start + i), key: Buffer.from(e.nip), value: canonicalEventMessage(topics, registry, e).value }) as KafkaMessage);
+      offset = Math.max(offset, start + events.length);
+      await scorer.handleChunk(messages, { topic: topics.events, partition: 0, highWatermark: String(offset), heartbeat: async () => {}, isActive: () => true });
+    },
+    async until(cond, ms = 30_000) {
+      const end = Date.now() + ms;
+      while (!cond()) {
+        if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async close() {
+      await consumer.disconnect();
+      await timers.close();
+      await producer.close();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: [topics.events, topics.scores, topics.scoresLatest, topics.dlq] });
+      await admin.disconnect();
+      const keys = await redis.keys(`${ns}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await closeRedis(queueRedis);
+      await closeRedis(redis);
+    },
+  };
+}
+
+let seq = 0;
+export function event(agency: string, nip: string, type: CanonicalEvent['type'], data: CanonicalEvent['data']): CanonicalEvent {
+  seq++;
+  return { id: `e${seq}`, source: `/agencies/${agency}`, agencyCode: agency, type, nip, time: '2024-01-01T00:00:00.000Z', data } as CanonicalEvent;
+}
