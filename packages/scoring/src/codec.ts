@@ -1,26 +1,125 @@
 /**
- * The stored state's bytes. JSON is readable but large (record ids and key names repeat); this
- * codec writes a compact JSON array form without key names, and keeps a format byte so a binary
- * encoding can replace it without a migration.
+ * The stored state's bytes, compact enough for national scale (target ≤ 1.5 KB per employee in
+ * Redis with a typical history). Positional JSON arrays: no key names, enumerations as indexes,
+ * dates as yyyymmdd numbers; free text that scoring never reads (name, position, unit) is not
+ * stored. A format tag leads, so a later encoding can replace this one without a migration.
  */
-import type { EmployeeState } from './state.js';
+import {
+  DISCIPLINE_LEVELS,
+  EDUCATION_LEVELS,
+  EMPLOYMENT_TYPES,
+  JOB_GROUPS,
+  LEADERSHIP_LEVELS,
+  PREDICATES,
+  RULE_SET_IDS,
+  TRAINING_KINDS,
+} from '@ipasn/contracts';
+import type { Profile, ProfileRecord } from '@ipasn/rules';
+import type { EmployeeState, LastScore } from './state.js';
 
-const FORMAT_JSON_V1 = 'j1';
+const FORMAT = 'j2';
+
+const date = (d: string): number => Number(d.replaceAll('-', ''));
+const undate = (n: number): string => {
+  const s = String(n).padStart(8, '0');
+  return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+};
+const idx = <T extends string>(list: readonly T[], v: T | undefined): number => (v === undefined ? -1 : list.indexOf(v));
+function at<T>(list: readonly T[], i: number): T {
+  const v = list[i];
+  if (v === undefined) throw new Error(`stored state: index ${i} out of range`);
+  return v;
+}
+
+type Rec = (string | number | null)[];
+
+function encodeRecord(id: string, r: ProfileRecord): Rec {
+  switch (r.t) {
+    case 'edu':
+      return [id, 0, r.seq, idx(EDUCATION_LEVELS, r.level), date(r.on)];
+    case 'trn':
+      return [id, 1, r.seq, idx(TRAINING_KINDS, r.kind), r.jp, date(r.on), idx(LEADERSHIP_LEVELS, r.lead)];
+    case 'apr':
+      return [id, 2, r.seq, r.year, idx(PREDICATES, r.pred), r.score ?? null];
+    case 'dis':
+      return [id, 3, r.seq, idx(DISCIPLINE_LEVELS, r.level), date(r.on), r.ends === undefined ? 0 : date(r.ends)];
+  }
+}
+
+function decodeRecord(a: Rec): [string, ProfileRecord] {
+  const [id, t, seq] = a as [string, number, number];
+  switch (t) {
+    case 0:
+      return [id, { t: 'edu', seq, level: at(EDUCATION_LEVELS, a[3] as number), on: undate(a[4] as number) }];
+    case 1: {
+      const lead = a[6] as number;
+      const r: ProfileRecord = { t: 'trn', seq, kind: at(TRAINING_KINDS, a[3] as number), jp: a[4] as number, on: undate(a[5] as number) };
+      if (lead >= 0) r.lead = at(LEADERSHIP_LEVELS, lead);
+      return [id, r];
+    }
+    case 2: {
+      const r: ProfileRecord = { t: 'apr', seq, year: a[3] as number };
+      if ((a[4] as number) >= 0) r.pred = at(PREDICATES, a[4] as number);
+      if (a[5] !== null && a[5] !== undefined) r.score = a[5] as number;
+      return [id, r];
+    }
+    case 3: {
+      const r: ProfileRecord = { t: 'dis', seq, level: at(DISCIPLINE_LEVELS, a[3] as number), on: undate(a[4] as number) };
+      if ((a[5] as number) > 0) r.ends = undate(a[5] as number);
+      return [id, r];
+    }
+    default:
+      throw new Error(`stored state: unknown record kind ${String(t)}`);
+  }
+}
+
+function encodeLast(last: EmployeeState['last']): (0 | [number, string])[] {
+  return RULE_SET_IDS.map((id) => {
+    const l = last[id];
+    return l ? [l.total, l.agencyCode] : 0;
+  });
+}
+
+function decodeLast(a: (0 | [number, string])[]): EmployeeState['last'] {
+  const out: Partial<Record<(typeof RULE_SET_IDS)[number], LastScore>> = {};
+  RULE_SET_IDS.forEach((id, i) => {
+    const v = a[i];
+    if (v) out[id] = { total: v[0], agencyCode: v[1] };
+  });
+  return out;
+}
 
 export function encodeState(state: EmployeeState): string {
-  return `${FORMAT_JSON_V1}${JSON.stringify([state.profile, state.partition, state.offset, state.version, state.last, state.dueAt, state.before])}`;
+  const p = state.profile;
+  const profile = [
+    p.nip,
+    p.owner,
+    p.agencyCode,
+    p.active ? 1 : 0,
+    idx(EMPLOYMENT_TYPES, p.employmentType),
+    idx(JOB_GROUPS, p.jobGroup),
+    idx(EDUCATION_LEVELS, p.requiredEducation),
+    p.seq,
+    Object.entries(p.records).map(([id, r]) => encodeRecord(id, r)),
+  ];
+  return FORMAT + JSON.stringify([profile, state.partition, state.offset, state.version, encodeLast(state.last), state.dueAt, encodeLast(state.before)]);
 }
 
 export function decodeState(raw: string): EmployeeState {
-  if (!raw.startsWith(FORMAT_JSON_V1)) throw new Error(`unknown employee state format ${raw.slice(0, 2)}`);
-  const [profile, partition, offset, version, last, dueAt, before] = JSON.parse(raw.slice(2)) as [
-    EmployeeState['profile'],
+  if (!raw.startsWith(FORMAT)) throw new Error(`unknown employee state format ${raw.slice(0, 2)}`);
+  const [pa, partition, offset, version, last, dueAt, before] = JSON.parse(raw.slice(FORMAT.length)) as [
+    unknown[],
     number,
     number,
     number,
-    EmployeeState['last'],
+    (0 | [number, string])[],
     number | null,
-    EmployeeState['before'] | undefined,
+    (0 | [number, string])[],
   ];
-  return { profile, partition, offset, version, last, dueAt, before: before ?? {} };
+  const [nip, owner, agencyCode, active, et, jg, req, seq, recs] = pa as [string, string | null, string | null, number, number, number, number, number, Rec[]];
+  const profile: Profile = { nip, owner, agencyCode, active: active === 1, records: Object.fromEntries(recs.map(decodeRecord)), seq };
+  if (et >= 0) profile.employmentType = at(EMPLOYMENT_TYPES, et);
+  if (jg >= 0) profile.jobGroup = at(JOB_GROUPS, jg);
+  if (req >= 0) profile.requiredEducation = at(EDUCATION_LEVELS, req);
+  return { profile, partition, offset, version, last: decodeLast(last), dueAt, before: decodeLast(before) };
 }

@@ -31,9 +31,18 @@ export function newState(nip: string): EmployeeState {
   return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, before: {}, dueAt: null };
 }
 
-/** Drops what scoring never reads before a profile is stored. */
+/** Drops what scoring never reads (free text, and the name above all) before a profile is stored. */
 export function minimize(profile: Profile): Profile {
-  if (profile.name === undefined) return profile;
-  const { name: _name, ...rest } = profile;
+  if (profile.name === undefined && profile.positionName === undefined && profile.unitName === undefined) return profile;
+  const { name: _n, positionName: _p, unitName: _u, ...rest } = profile;
   return rest;
+}
+
+/**
+ * Where an employee's state lives in Redis: a hash with `s` (the encoded state, codec.ts) and `w`
+ * (a write counter the scorer compares and sets). services/scorer's StateStore and `ipasn rebuild`
+ * (packages/aggregates) both write it.
+ */
+export function stateKey(prefix: string, nip: string): string {
+  return `${prefix}emp:${nip}`;
 }

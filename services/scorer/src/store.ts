@@ -1,7 +1,8 @@
 /**
- * Employee states in Redis: one hash per employee (`<prefix>emp:<nip>`: `s` = encoded state, `w` =
- * write counter). Loads are one pipelined round trip per chunk; writes are compare-and-set on the
- * write counter, because the time-driven rescoring writes the same keys concurrently.
+ * Employee states in Redis: one string per employee, `<prefix>emp:<nip>` = `<w>|<encoded state>`,
+ * where `w` counts writes (a string, not a hash: a hash of one large field costs Redis a few hundred
+ * bytes more per employee). Loads are one pipelined round trip per chunk; writes are
+ * compare-and-set on `w`, because the time-driven rescoring writes the same keys concurrently.
  */
 import { decodeState, encodeState, type EmployeeState } from '@ipasn/scoring';
 import { LuaScripts, type Redis } from '@ipasn/redis';
@@ -34,13 +35,18 @@ export class StateStore {
     const out = new Map<string, Loaded>();
     if (list.length === 0) return out;
     const pipeline = this.redis.pipeline();
-    for (const nip of list) pipeline.hmget(this.key(nip), 's', 'w');
+    for (const nip of list) pipeline.get(this.key(nip));
     const results = (await pipeline.exec()) ?? [];
     list.forEach((nip, i) => {
       const [err, value] = results[i] ?? [new Error('missing reply'), null];
       if (err) throw err;
-      const [s, w] = value as [string | null, string | null];
-      out.set(nip, { state: s === null ? null : decodeState(s), w: w ?? '0' });
+      if (value === null) {
+        out.set(nip, { state: null, w: '0' });
+        return;
+      }
+      const raw = value as string;
+      const bar = raw.indexOf('|');
+      out.set(nip, { state: decodeState(raw.slice(bar + 1)), w: raw.slice(0, bar) });
     });
     return out;
   }

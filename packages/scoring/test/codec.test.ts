@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '@ipasn/contracts';
+import { RULE_SETS } from '@ipasn/rules';
+import { applyChunk, decodeState, encodeState, type EventInput } from '../src/index.js';
+
+const NIP = '197708232004071109';
+const ctx = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 0, timeDriven: true };
+const ev = (i: number, type: CanonicalEvent['type'], data: CanonicalEvent['data']): EventInput => ({
+  event: { id: `e${i}`, source: '/agencies/6300', agencyCode: '6300', type, nip: NIP, time: '2024-01-01T00:00:00.000Z', data } as CanonicalEvent,
+  partition: 1,
+  offset: i,
+});
+
+const date = fc.date({ min: new Date('1990-01-01'), max: new Date('2025-06-30'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const record = fc.oneof(
+  fc.record({ kind: fc.constant('edu' as const), level: fc.constantFrom('SD', 'SMA', 'D3', 'S1', 'S3' as const), on: date }),
+  fc.record({ kind: fc.constant('trn' as const), t: fc.constantFrom('TECHNICAL', 'SEMINAR', 'FUNCTIONAL' as const), jp: fc.nat(200), on: date }),
+  fc.record({ kind: fc.constant('lead' as const), lvl: fc.constantFrom('PKP', 'PKA', 'PKN_II', 'PKN_I' as const), on: date }),
+  fc.record({ kind: fc.constant('apr' as const), year: fc.integer({ min: 2015, max: 2025 }), pred: fc.option(fc.constantFrom('BAIK', 'KURANG' as const), { nil: undefined }), score: fc.option(fc.double({ min: 0, max: 100, noNaN: true }), { nil: undefined }) }),
+  fc.record({ kind: fc.constant('dis' as const), level: fc.constantFrom('RINGAN', 'BERAT' as const), on: date, ends: fc.option(fc.constant('2030-01-01'), { nil: undefined }) }),
+);
+
+function toEvent(i: number, r: Record<string, unknown>): EventInput {
+  const recordId = `r${i % 7}`;
+  const x = r as { kind: string; [k: string]: unknown };
+  switch (x.kind) {
+    case 'edu':
+      return ev(i, 'ipasn.education.recorded', { recordId, level: x['level'], graduatedOn: x['on'] } as never);
+    case 'trn':
+      return ev(i, 'ipasn.training.recorded', { recordId, kind: x['t'], hours: x['jp'], completedOn: x['on'] } as never);
+    case 'lead':
+      return ev(i, 'ipasn.training.recorded', { recordId, kind: 'LEADERSHIP', hours: 40, completedOn: x['on'], leadershipLevel: x['lvl'] } as never);
+    case 'apr': {
+      const d: Record<string, unknown> = { recordId, year: x['year'] };
+      if (x['pred'] === undefined && x['score'] === undefined) d['predicate'] = 'CUKUP';
+      if (x['pred'] !== undefined) d['predicate'] = x['pred'];
+      if (x['score'] !== undefined) d['score'] = x['score'];
+      return ev(i, 'ipasn.appraisal.recorded', d as never);
+    }
+    default: {
+      const d: Record<string, unknown> = { recordId, level: x['level'], imposedOn: x['on'] };
+      if (x['ends'] !== undefined) d['endsOn'] = x['ends'];
+      return ev(i, 'ipasn.discipline.recorded', d as never);
+    }
+  }
+}
+
+describe('stored state codec', () => {
+  it('round-trips any state built from events, and never stores the name or other free text', () => {
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 25 }), fc.boolean(), (records, separated) => {
+        const inputs = [ev(0, 'ipasn.employee.upserted', { name: 'Siti Rahayu', employmentType: 'PPPK', jobGroup: 'PENGAWAS', positionName: 'Kepala', unitName: 'Biro', requiredEducation: 'D4' }), ...records.map((r, i) => toEvent(i + 1, r))];
+        if (separated) inputs.push(ev(99, 'ipasn.employee.separated', { reason: 'RETIRED' }));
+        const state = applyChunk(new Map([[NIP, null]]), inputs, ctx).states.get(NIP)!;
+        const raw = encodeState(state);
+        expect(decodeState(raw)).toEqual(state);
+        expect(raw).not.toMatch(/Siti|Kepala|Biro/u);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses an unknown format', () => {
+    expect(() => decodeState('zz[]')).toThrow(/unknown employee state format/u);
+  });
+});
