@@ -73,7 +73,7 @@ await consumer.disconnect();
 
 // The scorer process, pinned evaluation date (no timers), draining the same topic.
 const t1 = performance.now();
-const child = spawn('node', [join(root, 'services/scorer/dist/main.js')], {
+const child = spawn('node', [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir', process.env['BENCH_PROFILE']] : []), join(root, 'services/scorer/dist/main.js')], {
   env: { ...process.env, IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, SCORING_AS_OF: asOf, SCORER_OPS_PORT: '0', LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -5,6 +5,8 @@ export const scorerConfigSchema = baseConfigSchema.extend({
   SCORER_GROUP_ID: z.string().default('ipasn-scorer'),
   /** Events per chunk (one Redis round trip and one produce per chunk). */
   SCORER_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Partitions processed at once (different partitions never share an employee). */
+  SCORER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   /** Time-driven rescoring jobs processed at once. */
   SCORER_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   OPS_HOST: z.string().default('127.0.0.1'),

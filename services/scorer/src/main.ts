@@ -62,6 +62,7 @@ const consumer = new BatchConsumer({
   handler: scorer.handleChunk,
   logger,
   chunkSize: config.SCORER_CHUNK_SIZE,
+  partitionsConsumedConcurrently: config.SCORER_PARTITIONS_CONCURRENTLY,
   onFatal: (err) => {
     logger.fatal({ err }, 'consumer gave up');
     void lifecycle.shutdown('consumer crashed', 1);
