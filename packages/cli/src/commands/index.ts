@@ -1,0 +1,11 @@
+/**
+ * The command registry. To add a command (publish, report, tail, verify, rebuild, rescore…): write
+ * `commands/<name>.ts` exporting a CommandModule and list it here; nothing else changes.
+ */
+import type { CommandModule } from './command.js';
+import { generateCommand } from './generate.js';
+import { scoreCommand } from './score.js';
+
+export const COMMANDS: readonly CommandModule[] = [generateCommand, scoreCommand];
+
+export type { CommandModule } from './command.js';

@@ -1,0 +1,130 @@
+/**
+ * `ipasn score`: the offline scorer (events.md "Offline scorer contract"). Streams NDJSON in,
+ * normalizes with @ipasn/normalize, folds with @ipasn/rules, writes scores to stdout and one NDJSON
+ * line per reject to stderr.
+ */
+import { open, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { Agencies, type RuleSetId } from '@ipasn/contracts';
+import { MAX_EVENT_BYTES } from '@ipasn/normalize';
+import { jakartaDate } from '../dates.js';
+import { IoError, UsageError } from '../errors.js';
+import { BufferedWriter, isBrokenPipe } from '../io.js';
+import { agencyCodeArg, isoDateArg, rulesArg, timestampArg } from '../options.js';
+import { LineSplitter } from '../score/lines.js';
+import { Scorer } from '../score/scorer.js';
+import type { CommandModule } from './command.js';
+
+interface ScoreFlags {
+  asOf?: string;
+  now?: Date;
+  rules: RuleSetId[];
+  agency?: string;
+  byAgency?: boolean;
+  agenciesFile?: string;
+  stats?: boolean;
+}
+
+export const scoreCommand: CommandModule = {
+  name: 'score',
+  register(program: Command): void {
+    program
+      .command('score')
+      .description('score ingress NDJSON offline: one line per active employee and rule set (or per agency)')
+      .argument('[file]', 'NDJSON input; - or absent for stdin')
+      .option('--as-of <date>', 'evaluation date YYYY-MM-DD (default: the ingestion time\'s date in Asia/Jakarta)', isoDateArg)
+      .option('--now <timestamp>', 'the ingestion time (default: the start time)', timestampArg)
+      .option('--rules <id>', 'perban-8-2019, reformulasi-2024 or all', rulesArg, ['perban-8-2019'] as RuleSetId[])
+      .option('--agency <code>', "read the input as from this agency's ingress topic (AGENCY_MISMATCH)", agencyCodeArg)
+      .option('--by-agency', 'one line per agency and rule set instead of per employee')
+      .option('--agencies-file <file>', 'the agency list in force (default: the shipped list)')
+      .option('--stats', 'end stderr with one {"stats": …} line of counts')
+      .action(async (file: string | undefined, flags: ScoreFlags) => {
+        await scoreCli(file, flags);
+      });
+  },
+};
+
+async function loadAgencies(path: string | undefined): Promise<Agencies> {
+  if (path === undefined) return Agencies.default();
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new IoError(`cannot read the agency list ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return Agencies.parse(JSON.parse(text));
+  } catch (err) {
+    throw new UsageError(`${path} is not an agency list (see packages/contracts/src/data/agencies.json): ${(err as Error).message}`);
+  }
+}
+
+/** Opens the input before anything is written, so that a missing file is exit code 1 and no output. */
+async function openInput(file: string | undefined): Promise<Readable> {
+  if (file === undefined || file === '-') return process.stdin;
+  try {
+    const handle = await open(file, 'r');
+    const stat = await handle.stat();
+    if (stat.isDirectory()) {
+      await handle.close();
+      throw new Error('is a directory');
+    }
+    // The stream owns the handle and closes it at the end.
+    return handle.createReadStream({ highWaterMark: 1 << 20 });
+  } catch (err) {
+    throw new IoError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<void> {
+  const startedAt = new Date();
+  const ingestionTime = flags.now ?? startedAt;
+  const asOf = flags.asOf ?? jakartaDate(ingestionTime);
+  const agencies = await loadAgencies(flags.agenciesFile);
+  if (flags.agency !== undefined && !agencies.has(flags.agency)) {
+    throw new UsageError(`--agency ${flags.agency} is not in the agency list`);
+  }
+  const input = await openInput(file);
+
+  const scorer = new Scorer({ agencies, ingestionTime, topicAgency: flags.agency });
+  const out = new BufferedWriter(process.stdout);
+  const err = new BufferedWriter(process.stderr);
+  const splitter = new LineSplitter(MAX_EVENT_BYTES);
+  let errFull = false;
+  const onLine = (bytes: Buffer | null, number: number, length: number): void => {
+    const r = scorer.line(bytes, number, length);
+    if (r && err.write(`${JSON.stringify(r)}\n`)) errFull = true;
+  };
+  try {
+    for await (const chunk of input) {
+      splitter.push(chunk as Buffer, onLine);
+      if (errFull) {
+        errFull = false;
+        await err.drain();
+      }
+    }
+    splitter.end(onLine);
+  } catch (e) {
+    throw new IoError(`cannot read ${file ?? 'stdin'}: ${(e as Error).message}`, { cause: e });
+  }
+
+  if (flags.byAgency) {
+    for (const line of scorer.agencyLines(asOf, flags.rules)) {
+      if (out.write(`${JSON.stringify(line)}\n`)) await out.drain();
+    }
+  } else {
+    for (const line of scorer.employeeLines(asOf, flags.rules)) {
+      if (out.write(`${JSON.stringify(line)}\n`)) await out.drain();
+      if (out.error) break;
+    }
+  }
+  await out.end();
+  if (flags.stats) {
+    const stats = { ...scorer.stats, asOf, now: ingestionTime.toISOString(), rules: flags.rules };
+    err.write(`${JSON.stringify({ stats })}\n`);
+  }
+  await err.end();
+  if (out.error && !isBrokenPipe(out.error)) throw new IoError(`cannot write the output: ${out.error.message}`);
+}
