@@ -35,7 +35,7 @@ export default tseslint.config(
   { files: ['packages/redis/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name !== 'ioredis') }] } },
   { files: ['packages/queue/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name === 'kafkajs') }] } },
   // CLIs print to the user; tests may print diagnostics.
-  { files: ['packages/cli/**', '**/bin/**', '**/bench/**', 'test/**'], rules: { 'no-console': 'off' } },
+  { files: ['packages/cli/**', '**/bin/**', '**/bench/**', '**/src/bench.ts', 'test/**'], rules: { 'no-console': 'off' } },
   {
     files: ['**/test/**', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },

@@ -66,7 +66,7 @@ const consumer = kafka.consumer({ groupId: baseGroup });
 await consumer.connect();
 await consumer.subscribe({ topics: [topics.events], fromBeginning: true });
 let read = 0;
-await consumer.run({ eachBatch: async ({ batch }) => void (read += batch.messages.length) });
+await consumer.run({ eachBatch: ({ batch }) => { read += batch.messages.length; return Promise.resolve(); } });
 while (read < messages.length) await new Promise((r) => setTimeout(r, 50));
 const baseSeconds = (performance.now() - t0) / 1000;
 await consumer.disconnect();

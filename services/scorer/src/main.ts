@@ -9,6 +9,7 @@ import { createLogger } from '@ipasn/logger';
 import { topicNames } from '@ipasn/pipeline';
 import { KeyedTimers } from '@ipasn/queue';
 import { closeRedis, createRedis } from '@ipasn/redis';
+import { dedupeKey } from '@ipasn/normalize';
 import { RULE_SETS } from '@ipasn/rules';
 import { createRegistry, Lifecycle, startOpsServer } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
@@ -43,6 +44,10 @@ const groupId = `${config.IPASN_TOPIC_PREFIX}${config.SCORER_GROUP_ID}`;
 const store = await StateStore.open(redis, config.REDIS_PREFIX);
 const scorer = createScorer({
   topics,
+  // The normalizer's marks: same Redis, same prefix (services/normalizer/src/main.ts).
+  forgetMarks: async (events) => {
+    await redis.del(...events.map((e) => `${config.REDIS_PREFIX}dedupe:${dedupeKey(e)}`));
+  },
   groupId,
   registry: SchemaRegistry.load(),
   store,

@@ -17,6 +17,11 @@ import type { StateStore } from './store.js';
 
 export interface ScorerDeps {
   topics: TopicNames;
+  /**
+   * Removes the normalizer's dedupe marks of events the scorer rejects (NOT_OWNER, UNKNOWN_RECORD):
+   * "a rejected event leaves no mark" (events.md), so it can be redriven once the transfer is applied.
+   */
+  forgetMarks?: (events: readonly EventInput['event'][]) => Promise<void>;
   groupId: string;
   registry: SchemaRegistry;
   store: StateStore;
@@ -104,6 +109,7 @@ export function createScorer(deps: ScorerDeps) {
           return deadLetterMessage(deps.topics, deps.registry, deadLetter({ topic: ctx.topic, partition: ctx.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? Buffer.alloc(0) }, r.reason, r.message, now, r.input.event));
         }),
       );
+      if (deps.forgetMarks && result.rejects.length > 0) await deps.forgetMarks(result.rejects.map((r) => r.input.event));
       const conflicts = new Set(
         await deps.store.write([...result.states].map(([nip, state]) => ({ nip, state, w: loaded.get(nip)?.w ?? '0' }))),
       );
