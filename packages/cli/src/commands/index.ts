@@ -4,8 +4,9 @@
  */
 import type { CommandModule } from './command.js';
 import { generateCommand } from './generate.js';
+import { rescoreCommand } from './rescore.js';
 import { scoreCommand } from './score.js';
 
-export const COMMANDS: readonly CommandModule[] = [generateCommand, scoreCommand];
+export const COMMANDS: readonly CommandModule[] = [generateCommand, scoreCommand, rescoreCommand];
 
 export type { CommandModule } from './command.js';
