@@ -9,6 +9,10 @@ ensure_built
 started=0
 if ! pid_alive "$IPASN_STATE_DIR/kafka/kafka.pid" || ! pid_alive "$IPASN_STATE_DIR/redis/redis.pid"; then started=1; fi
 "$(dirname "$0")/infra-up.sh"
+# The console's browser tests drive Debian's Chromium (installed here when absent).
+if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then
+  bash "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" || die "Chromium is needed by the console's browser tests and could not be installed"
+fi
 cleanup() {
   if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
     "$IPASN_ROOT/infra/redis/stop.sh" || true
