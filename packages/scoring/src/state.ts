@@ -37,12 +37,3 @@ export function minimize(profile: Profile): Profile {
   const { name: _n, positionName: _p, unitName: _u, ...rest } = profile;
   return rest;
 }
-
-/**
- * Where an employee's state lives in Redis: a hash with `s` (the encoded state, codec.ts) and `w`
- * (a write counter the scorer compares and sets). services/scorer's StateStore and `ipasn rebuild`
- * (packages/aggregates) both write it.
- */
-export function stateKey(prefix: string, nip: string): string {
-  return `${prefix}emp:${nip}`;
-}

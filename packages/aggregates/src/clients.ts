@@ -1,0 +1,66 @@
+/**
+ * Options shared by verify and rebuild (CLI-friendly: plain values, clients created and closed
+ * here) and the clients they run with. Injected clients are used as they are and never closed.
+ */
+import type { IsoDate } from '@ipasn/contracts';
+import { createKafka, type Kafka } from '@ipasn/kafka';
+import { silentLogger, type Logger } from '@ipasn/logger';
+import { topicNames, type TopicNames } from '@ipasn/pipeline';
+import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
+import type { RuleSet } from '@ipasn/rules';
+
+export type Phase = 'drop' | 'rebuild-states' | 'rebuild-aggregates' | 'verify-events' | 'verify-compare';
+
+/** One progress report: `done` of `total` units (messages, or agencies for verify-compare). */
+export interface Progress {
+  phase: Phase;
+  done: number;
+  total: number;
+}
+
+export interface PipelineOptions {
+  /** Kafka bootstrap servers; default 127.0.0.1:19092. */
+  brokers?: string[];
+  /** Default redis://127.0.0.1:16379. */
+  redisUrl?: string;
+  /** IPASN_TOPIC_PREFIX: namespace prefix of every topic; default ''. */
+  topicPrefix?: string;
+  /** REDIS_PREFIX: prefix of every Redis key; default 'ipasn:'. */
+  redisPrefix?: string;
+  sasl?: { username: string; password: string } | undefined;
+  /** Kafka client id; default 'ipasn-aggregates'. */
+  clientId?: string;
+  /** The evaluation date (SCORING_AS_OF of the scorer whose output is checked); default today in Asia/Jakarta. */
+  asOf?: IsoDate | undefined;
+  /** The rule sets to score with; default every shipped one (RULE_SETS). */
+  ruleSets?: readonly RuleSet[];
+  /** Messages per chunk; default 1000. */
+  chunkSize?: number;
+  onProgress?: (progress: Progress) => void;
+  logger?: Logger;
+  /** Injected clients (tests, or a caller that has them): used as they are, not closed. */
+  kafka?: Kafka;
+  redis?: Redis;
+}
+
+export interface Clients {
+  kafka: Kafka;
+  redis: Redis;
+  logger: Logger;
+  topics: TopicNames;
+  redisPrefix: string;
+}
+
+export async function withClients<T>(options: PipelineOptions, run: (clients: Clients) => Promise<T>): Promise<T> {
+  const logger = options.logger ?? silentLogger();
+  const kafka =
+    options.kafka ??
+    createKafka({ brokers: options.brokers ?? ['127.0.0.1:19092'], clientId: options.clientId ?? 'ipasn-aggregates', logger, sasl: options.sasl });
+  const ownRedis = options.redis === undefined;
+  const redis = options.redis ?? createRedis({ url: options.redisUrl ?? 'redis://127.0.0.1:16379', logger, connectionName: 'ipasn-aggregates' });
+  try {
+    return await run({ kafka, redis, logger, topics: topicNames(options.topicPrefix ?? ''), redisPrefix: options.redisPrefix ?? 'ipasn:' });
+  } finally {
+    if (ownRedis) await closeRedis(redis);
+  }
+}

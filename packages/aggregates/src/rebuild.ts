@@ -1,0 +1,173 @@
+/**
+ * `ipasn rebuild`: Redis holds derived state only, so it can be thrown away and rebuilt from Kafka
+ * (design.md, "State and correctness"):
+ *
+ *   1. drop the scorer's states (`<prefix>emp:*`, found through the scorer's StateStore) and every
+ *      aggregate key (`<prefix>agg:*`);
+ *   2. replay ipasn.events through the scorer's pure core (applyChunk), writing the states through
+ *      the scorer's own StateStore (its key layout and codec) and emitting nothing;
+ *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
+ *      Lua script as the projector;
+ *   4. verify.
+ *
+ * The scorer and the projector must be stopped while it runs: a scorer would write states the drop
+ * just removed, a projector would apply scores on top of a half-built aggregate. Their consumer
+ * group offsets are left alone: whatever they re-read on restart is at or below the rebuilt state
+ * (the scorer skips it by position and re-emits it, the projector skips it by version).
+ * The scorer's time-driven timers (BullMQ, keyed by NIP) are left alone too: a tick recomputes
+ * from the rebuilt state.
+ */
+import type { KafkaMessage } from '@ipasn/kafka';
+import type { Redis } from '@ipasn/redis';
+import { RULE_SETS } from '@ipasn/rules';
+import { StateStore } from '@ipasn/scorer';
+import { applyChunk, jakartaDate, type EventInput, type ScoringContext } from '@ipasn/scoring';
+import { fromAvroCanonicalEvent, SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
+import { withClients, type Clients, type PipelineOptions } from './clients.js';
+import { readTopicToEnd } from './read-topic.js';
+import { AggregateStore } from './store.js';
+import { verifyWith, type VerifyResult } from './verify.js';
+
+export type RebuildOptions = PipelineOptions;
+
+export interface RebuildResult {
+  /** True when the final verify found no difference. */
+  ok: boolean;
+  /** Keys deleted before rebuilding. */
+  dropped: { states: number; aggregates: number };
+  states: {
+    /** ipasn.events messages replayed. */
+    events: number;
+    /** Employee states written. */
+    employees: number;
+    /** Events the scorer rejects (NOT_OWNER, UNKNOWN_RECORD): positions advanced, nothing applied. */
+    rejected: number;
+    undecodable: number;
+  };
+  aggregates: {
+    /** ipasn.scores.latest messages read (compaction may leave older ones next to the latest). */
+    scores: number;
+    /** Score events that changed an aggregate. */
+    applied: number;
+    /** Score events superseded by a newer version of the same employee. */
+    stale: number;
+    /** Score events that cannot be projected, and messages that are not score events. */
+    invalid: number;
+    undecodable: number;
+  };
+  verify: VerifyResult;
+}
+
+/** Deletes every stored employee state (the scorer's StateStore knows where they are). */
+async function dropStates(redis: Redis, states: StateStore): Promise<number> {
+  let deleted = 0;
+  for await (const nips of states.scan()) deleted += await redis.unlink(...nips.map((nip) => states.key(nip)));
+  return deleted;
+}
+
+async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore): Promise<RebuildResult['states']> {
+  const ruleSets = options.ruleSets ?? Object.values(RULE_SETS);
+  const written = new Set<string>();
+  let rejected = 0;
+  let undecodable = 0;
+  let total = 0;
+  let done = 0;
+  const { messages } = await readTopicToEnd({
+    kafka: clients.kafka,
+    topic: clients.topics.events,
+    groupPrefix: `${clients.topics.prefix}ipasn-rebuild`,
+    logger: clients.logger,
+    chunkSize: options.chunkSize ?? 1000,
+    onStart: (t) => {
+      total = t;
+      options.onProgress?.({ phase: 'rebuild-states', done: 0, total });
+    },
+    onChunk: async (chunk: KafkaMessage[], partition: number) => {
+      const inputs: EventInput[] = [];
+      for (const m of chunk) {
+        try {
+          const event = fromAvroCanonicalEvent(registry.decodeAs('CanonicalEvent', m.value ?? Buffer.alloc(0)).value);
+          inputs.push({ event, partition, offset: Number(m.offset) });
+        } catch {
+          undecodable++;
+        }
+      }
+      // The scorer's context: a pinned date is not time-driven; a live one is today's, per chunk.
+      const computedAt = Date.now();
+      const ctx: ScoringContext = { asOf: options.asOf ?? jakartaDate(computedAt), ruleSets, computedAt, timeDriven: options.asOf === undefined };
+      const loaded = await store.load(inputs.map((i) => i.event.nip));
+      const result = applyChunk(new Map([...loaded].map(([nip, l]) => [nip, l.state])), inputs, ctx);
+      rejected += result.rejects.length;
+      // Written with the scorer's own compare-and-set: a conflict means a scorer is running.
+      const conflicts = await store.write([...result.states].map(([nip, state]) => ({ nip, state, w: loaded.get(nip)?.w ?? '0' })));
+      if (conflicts.length > 0) throw new Error(`${conflicts.length} employee states were written by someone else during the rebuild: stop the scorer first`);
+      for (const nip of result.states.keys()) written.add(nip);
+      done += chunk.length;
+      options.onProgress?.({ phase: 'rebuild-states', done, total });
+    },
+  });
+  return { events: messages, employees: written.size, rejected, undecodable };
+}
+
+async function rebuildAggregates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: AggregateStore): Promise<RebuildResult['aggregates']> {
+  const out = { scores: 0, applied: 0, stale: 0, invalid: 0, undecodable: 0 };
+  let total = 0;
+  await readTopicToEnd({
+    kafka: clients.kafka,
+    topic: clients.topics.scoresLatest,
+    groupPrefix: `${clients.topics.prefix}ipasn-rebuild`,
+    logger: clients.logger,
+    chunkSize: options.chunkSize ?? 1000,
+    onStart: (t) => {
+      total = t;
+      options.onProgress?.({ phase: 'rebuild-aggregates', done: 0, total });
+    },
+    onChunk: async (chunk: KafkaMessage[]) => {
+      const events: ScoreEvent[] = [];
+      for (const m of chunk) {
+        // A null value is a compaction tombstone: nothing to apply.
+        if (m.value === null) continue;
+        try {
+          events.push(registry.decodeAs('ScoreEvent', m.value).value);
+        } catch {
+          out.undecodable++;
+        }
+      }
+      for (const o of await store.apply(events)) {
+        if (o.invalid !== null) out.invalid++;
+        else if (o.legs.every((l) => l.result === 'stale')) out.stale++;
+        else out.applied++;
+      }
+      out.scores += chunk.length;
+      options.onProgress?.({ phase: 'rebuild-aggregates', done: out.scores, total });
+    },
+  });
+  return out;
+}
+
+export async function rebuildWith(clients: Clients, options: PipelineOptions): Promise<RebuildResult> {
+  const registry = SchemaRegistry.load();
+  const store = await AggregateStore.open(clients.redis, clients.redisPrefix);
+  const stateStore = await StateStore.open(clients.redis, clients.redisPrefix);
+  options.onProgress?.({ phase: 'drop', done: 0, total: 2 });
+  const states = await dropStates(clients.redis, stateStore);
+  options.onProgress?.({ phase: 'drop', done: 1, total: 2 });
+  const aggregates = await store.drop();
+  options.onProgress?.({ phase: 'drop', done: 2, total: 2 });
+  clients.logger.info({ states, aggregates }, 'rebuild: derived state dropped');
+
+  const rebuiltStates = await rebuildStates(clients, options, registry, stateStore);
+  clients.logger.info(rebuiltStates, 'rebuild: scorer states rebuilt');
+  const rebuiltAggregates = await rebuildAggregates(clients, options, registry, store);
+  clients.logger.info(rebuiltAggregates, 'rebuild: aggregates rebuilt');
+  const verified = await verifyWith(clients, options);
+  return { ok: verified.ok, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, verify: verified };
+}
+
+/**
+ * Drops and rebuilds the derived Redis state from Kafka, then verifies it. Stop the scorer and the
+ * projector first (see the file comment).
+ */
+export async function rebuild(options: RebuildOptions = {}): Promise<RebuildResult> {
+  return withClients(options, (clients) => rebuildWith(clients, options));
+}

@@ -1,0 +1,71 @@
+/**
+ * The projector's chunk handler: decode a chunk of ipasn.scores, apply it to the agency aggregates
+ * (one Lua call per agency touched, all in one auto-pipelined round trip), count. The consumer
+ * commits the chunk's offsets after this returns; a replay is harmless because every Lua call is
+ * idempotent by version.
+ */
+import type { AggregateStore } from '@ipasn/aggregates';
+import type { ChunkContext, KafkaMessage } from '@ipasn/kafka';
+import type { Logger } from '@ipasn/logger';
+import type { SchemaRegistry, ScoreEvent } from '@ipasn/serde';
+import type { ProjectorMetrics } from './metrics.js';
+
+export interface ProjectorDeps {
+  store: AggregateStore;
+  registry: SchemaRegistry;
+  metrics: ProjectorMetrics;
+  logger: Logger;
+  /** Epoch ms; injected for tests. */
+  clock: () => number;
+}
+
+export function createProjector(deps: ProjectorDeps) {
+  const log = deps.logger.child({ component: 'projector' });
+  const { metrics } = deps;
+
+  async function handleChunk(messages: KafkaMessage[], ctx: ChunkContext): Promise<void> {
+    const timer = metrics.chunkSeconds.startTimer();
+    const events: ScoreEvent[] = [];
+    for (const m of messages) {
+      try {
+        if (m.value === null) throw new Error('no value');
+        events.push(deps.registry.decodeAs('ScoreEvent', m.value).value);
+      } catch (err) {
+        // Only the scorer writes ipasn.scores: a bug or a foreign writer. Coordinates only, no content.
+        metrics.invalid.inc({ reason: 'undecodable' });
+        log.error({ topic: ctx.topic, partition: ctx.partition, offset: m.offset, err: { message: err instanceof Error ? err.message : String(err) } }, 'not a score event: skipped');
+      }
+    }
+
+    const outcomes = await deps.store.apply(events);
+    const now = deps.clock();
+    for (const o of outcomes) {
+      if (o.invalid !== null) {
+        metrics.invalid.inc({ reason: o.invalid });
+        log.error({ partition: ctx.partition, ruleSet: o.event.ruleSet, version: o.event.version, reason: o.invalid }, 'score event cannot be projected: skipped');
+        continue;
+      }
+      let changed = false;
+      for (const { leg, result } of o.legs) {
+        if (result === 'stale') {
+          metrics.stale.inc({ leg: leg.role });
+          continue;
+        }
+        changed = true;
+        metrics.applied.inc({ leg: leg.role, result });
+        metrics.agencyLastUpdate.set({ agency: leg.agencyCode }, now / 1000);
+      }
+      if (changed) metrics.endToEnd.observe(Math.max(0, now - o.event.computedAt) / 1000);
+    }
+
+    const last = messages[messages.length - 1];
+    if (last) {
+      const lag = Number(BigInt(ctx.highWatermark) - BigInt(last.offset) - 1n);
+      metrics.lag.set({ topic: ctx.topic, partition: String(ctx.partition) }, Math.max(0, lag));
+    }
+    timer();
+  }
+
+  return { handleChunk };
+}
+export type Projector = ReturnType<typeof createProjector>;
