@@ -1,0 +1,97 @@
+/**
+ * `ipasn verify` and `ipasn rebuild`: the system's self-check and its repair (design.md, "State and
+ * correctness"). Both read the same environment as the services (KAFKA_BROKERS, REDIS_URL,
+ * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF); the work is done by @ipasn/aggregates.
+ */
+import type { Command } from 'commander';
+import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/aggregates';
+import { loadConfig } from '@ipasn/config';
+import { IoError } from '../errors.js';
+import { isoDateArg } from '../options.js';
+import { progress, type Progress } from '../progress.js';
+import type { CommandModule } from './command.js';
+
+interface Flags {
+  asOf?: string;
+  json?: boolean;
+}
+
+function options(flags: Flags) {
+  const config = loadConfig(process.env);
+  return {
+    brokers: config.KAFKA_BROKERS,
+    redisUrl: config.REDIS_URL,
+    topicPrefix: config.IPASN_TOPIC_PREFIX,
+    redisPrefix: config.REDIS_PREFIX,
+    sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+    asOf: flags.asOf ?? config.SCORING_AS_OF,
+    onProgress: phases(),
+  };
+}
+
+/** One progress bar per phase. */
+function phases(): (p: { phase: Phase; done: number; total: number }) => void {
+  let current: { phase: Phase; bar: Progress } | undefined;
+  return (p) => {
+    if (current?.phase !== p.phase) {
+      current?.bar.stop();
+      current = { phase: p.phase, bar: progress(p.phase, p.total, 'items') };
+    }
+    current.bar.update(p.done, p.total);
+  };
+}
+
+/** A per-agency diff for people; exact integer sums (quarter points), never rounded means. */
+export function formatVerify(r: VerifyResult): string {
+  const lines = [`verify as of ${r.asOf}: ${r.events} events, ${r.employees} employees, ${r.agencies.length} agency/rule-set aggregates`];
+  for (const a of r.agencies.filter((x) => !x.ok)) {
+    lines.push(`  MISMATCH ${a.agencyCode} ${a.rules}`);
+    for (const d of a.diff) lines.push(`    ${d.field}: expected ${d.expected}, Redis ${d.actual}`);
+  }
+  lines.push(r.ok ? 'OK: Redis equals the recomputation from ipasn.events' : `FAILED: ${r.mismatches} mismatching aggregates`);
+  return lines.join('\n');
+}
+
+async function run(flags: Flags, work: () => Promise<VerifyResult>): Promise<void> {
+  let result: VerifyResult;
+  try {
+    result = await work();
+  } catch (err) {
+    throw new IoError(`cannot complete: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  process.stdout.write(`${flags.json ? JSON.stringify(result) : formatVerify(result)}\n`);
+  if (!result.ok) process.exitCode = 1;
+}
+
+export const verifyCommand: CommandModule = {
+  name: 'verify',
+  register(program: Command): void {
+    program
+      .command('verify')
+      .description('recompute every agency aggregate from ipasn.events and compare exact sums with Redis (exit 1 on any mismatch)')
+      .option('--as-of <date>', 'the evaluation date the scorer used (default: SCORING_AS_OF, else today in Asia/Jakarta)', isoDateArg)
+      .option('--json', 'print the structured result')
+      .action((flags: Flags) => run(flags, () => verify(options(flags))));
+  },
+};
+
+export const rebuildCommand: CommandModule = {
+  name: 'rebuild',
+  register(program: Command): void {
+    program
+      .command('rebuild')
+      .description('drop the derived Redis state and rebuild it from Kafka (profiles from ipasn.events, aggregates from ipasn.scores.latest), then verify; stop the scorer and projector first')
+      .option('--as-of <date>', 'the evaluation date for the final verify (default: SCORING_AS_OF, else today)', isoDateArg)
+      .option('--json', 'print the structured result')
+      .action((flags: Flags) =>
+        run(flags, async () => {
+          const t0 = performance.now();
+          const r = await rebuild(options(flags));
+          process.stderr.write(
+            `rebuild: ${r.dropped.states} states and ${r.dropped.aggregates} aggregate keys dropped; ${r.states.events} events → ${r.states.employees} profiles; ${r.aggregates.scores} latest scores → ${r.aggregates.applied} applied; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+          );
+          return r.verify;
+        }),
+      );
+  },
+};
