@@ -22,3 +22,9 @@ export class IoError extends CliError {
     super(message, options);
   }
 }
+
+/** A check that ran to the end and found a problem (`ipasn verify`): exit 1 after its report. */
+export class CheckFailed extends CliError {
+  readonly exitCode = 1 as const;
+  readonly code = 'CHECK_FAILED';
+}

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/aggregates';
 import { loadConfig } from '@ipasn/config';
-import { IoError } from '../errors.js';
+import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
 import type { CommandModule } from './command.js';
@@ -60,7 +60,7 @@ async function run(flags: Flags, work: () => Promise<VerifyResult>): Promise<voi
     throw new IoError(`cannot complete: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   process.stdout.write(`${flags.json ? JSON.stringify(result) : formatVerify(result)}\n`);
-  if (!result.ok) process.exitCode = 1;
+  if (!result.ok) throw new CheckFailed(`${result.mismatches} aggregates differ from the recomputation`);
 }
 
 export const verifyCommand: CommandModule = {
