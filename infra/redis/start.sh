@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the project's own Redis (not the machine's on 6379) with the settings the system needs:
 # noeviction (BullMQ requires it), AOF on (the demo keeps its state across restarts).
-# Idempotent.
+# Idempotent. Also applies the ACL users of users.acl (the console's read-only user), on a fresh
+# start and to a Redis that was already running.
 source "$(dirname "$0")/../scripts/lib.sh"
 dir="$IPASN_STATE_DIR/redis"; pidf="$dir/redis.pid"
 mkdir -p "$dir"
@@ -20,8 +21,19 @@ else
     --port "$REDIS_PORT" --dir "$dir" --pidfile "$pidf" --logfile "$dir/redis.log" --daemonize yes \
     || die "redis-server failed to start (log: $dir/redis.log)"
 fi
+# ACL SETUSER <name> reset <rules…> for every `user` line but `default` (left as Redis starts it):
+# `reset` first makes a re-run replace the user's rules instead of adding to them.
+apply_acl() {
+  local kw name rules
+  while read -r kw name rules; do
+    [[ $kw == user && $name != default ]] || continue
+    # shellcheck disable=SC2086 # the rules are separate arguments
+    redis-cli -p "$REDIS_PORT" --no-auth-warning ACL SETUSER "$name" reset $rules | grep -q '^OK$' \
+      || die "could not apply the ACL user $name of infra/redis/users.acl"
+  done < <(grep -E '^user ' "$IPASN_ROOT/infra/redis/users.acl")
+}
 for ((i = 0; i < 100; i++)); do
-  if ping; then log "Redis ready on $REDIS_URL"; exit 0; fi
+  if ping; then apply_acl; log "Redis ready on $REDIS_URL (ACL users applied)"; exit 0; fi
   sleep 0.1
 done
 tail -20 "$dir/redis.log" >&2 || true

@@ -1,0 +1,127 @@
+// Small DOM and formatting helpers. Every text goes in through textContent (never innerHTML), so
+// data from agencies (names, reject messages, original JSON) cannot inject markup.
+
+export const CATEGORIES = ['SANGAT_TINGGI', 'TINGGI', 'SEDANG', 'RENDAH', 'SANGAT_RENDAH'];
+export const CATEGORY_LABEL = {
+  SANGAT_TINGGI: 'Sangat Tinggi',
+  TINGGI: 'Tinggi',
+  SEDANG: 'Sedang',
+  RENDAH: 'Rendah',
+  SANGAT_RENDAH: 'Sangat Rendah',
+};
+export const CATEGORY_COLOR = {
+  SANGAT_TINGGI: '#1a7f5a',
+  TINGGI: '#5bb374',
+  SEDANG: '#e4b53b',
+  RENDAH: '#ec8a3c',
+  SANGAT_RENDAH: '#d64545',
+};
+export const DIMENSIONS = [
+  { key: 'kualifikasi', label: 'Kualifikasi', max: 25 },
+  { key: 'kompetensi', label: 'Kompetensi', max: 40 },
+  { key: 'kinerja', label: 'Kinerja', max: 30 },
+  { key: 'disiplin', label: 'Disiplin', max: 5 },
+];
+export const RULES_LABEL = { 'perban-8-2019': 'Perban 8/2019', 'reformulasi-2024': 'Reformulasi 2024' };
+export const RULE_SETS = ['perban-8-2019', 'reformulasi-2024'];
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function build(el, attrs, children) {
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.setAttribute('class', Array.isArray(v) ? v.filter(Boolean).join(' ') : v);
+    else if (k === 'style') Object.assign(el.style, v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** h('div', { class: 'x' }, 'text', child…) */
+export function h(tag, attrs, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+export function svg(tag, attrs, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+export async function getJson(url) {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`);
+  return body;
+}
+
+export async function postJson(url, data) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(data) });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`);
+  return body;
+}
+
+const nf = new Intl.NumberFormat('id-ID');
+const nf2 = new Intl.NumberFormat('id-ID', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export const fmtInt = (n) => (n === null || n === undefined ? '—' : nf.format(n));
+export const fmtIndex = (n) => (n === null || n === undefined ? '—' : nf2.format(n));
+export const fmtSigned = (n) => (n === null || n === undefined ? '—' : `${n > 0 ? '+' : n < 0 ? '−' : '±'}${nf2.format(Math.abs(n))}`);
+export const fmtPct = (x) => (x === null || x === undefined ? '—' : `${nf.format(Math.round(x * 1000) / 10)}%`);
+
+/** "3 mnt lalu", "2 hari lalu"; "belum pernah" for null. */
+export function ago(iso, now = Date.now()) {
+  if (!iso) return 'belum pernah';
+  return duration((now - Date.parse(iso)) / 1000) + ' lalu';
+}
+
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} dtk`;
+  if (s < 3600) return `${Math.floor(s / 60)} mnt`;
+  if (s < 86400) return `${Math.floor(s / 3600)} jam`;
+  return `${Math.floor(s / 86400)} hari`;
+}
+
+export function fmtTime(iso) {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString('id-ID', { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
+export function categoryBadge(cat) {
+  if (!cat) return h('span', { class: 'badge muted' }, '—');
+  return h('span', { class: ['badge', `cat-${cat}`] }, CATEGORY_LABEL[cat]);
+}
+
+export function rulesBadge(rules, primary) {
+  return h('span', { class: ['badge', 'rules', primary ? 'primary' : 'shadow'], title: primary ? 'aturan utama' : 'aturan bayangan' }, RULES_LABEL[rules] ?? rules);
+}
+
+export function staleBadge(stale) {
+  return stale ? h('span', { class: 'badge stale', title: 'Tidak ada event diterima dalam kadensinya' }, 'Basi') : h('span', { class: 'badge fresh' }, 'Segar');
+}
+
+export function errorBox(err) {
+  return h('div', { class: 'error', role: 'alert' }, `Gagal memuat: ${err.message}`);
+}
+
+export function card(title, ...children) {
+  return h('section', { class: 'card' }, title ? h('h2', {}, title) : null, ...children);
+}
+
+/** The category of an index (ipasn-rules.md: the same thresholds in both rule sets). */
+export function categoryOfIndex(index) {
+  if (index === null || index === undefined) return null;
+  if (index >= 91) return 'SANGAT_TINGGI';
+  if (index >= 81) return 'TINGGI';
+  if (index >= 71) return 'SEDANG';
+  if (index >= 61) return 'RENDAH';
+  return 'SANGAT_RENDAH';
+}

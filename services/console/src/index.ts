@@ -1,0 +1,10 @@
+export { consoleConfigSchema, loadConsoleConfig, loadAgencies, watchedGroups, type ConsoleConfig, type WatchedGroup } from './config.js';
+export { startConsole, PUBLIC_DIR, type ConsoleHandle, type ConsoleOptions } from './console.js';
+export { registerApi, type ApiDeps, type PeriodicJobInfo } from './api.js';
+export { KafkaReader, type ReadRequest, type ReadResult } from './kafka-reader.js';
+export { readDlqPage, DlqPageCache, decodeCursor, encodeCursor, toItem, type DlqItem, type DlqPage, type DlqFilter } from './dlq.js';
+export { redrive, redriveTarget, parseDlqId, RedriveLog, type RedriveRecord, type RedriveResult } from './redrive.js';
+export { StaleStore, evaluateStale, consoleKey, DAY_MS, type StaleFlag } from './stale.js';
+export { readGroupLag, topicsOf, type GroupLagView, type PartitionLagView } from './lag.js';
+export { LagCache, readAgencyFreshness } from './freshness.js';
+export { diff2, otherRuleSet, listAgencies, readAgency, readNational, readPilot, type ViewDeps } from './views.js';
