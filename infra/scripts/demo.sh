@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# The README's main command (`npm run demo`): installs and builds what is needed, brings the system
-# up (Kafka, Redis, topics, every built service) and runs the demo of the 11 pilot agencies.
+# The README's main command (`npm run demo`): installs and builds what is needed, brings the whole
+# system up (Kafka, Redis, topics, normalizer, scorer, projector, console) and streams a generated
+# demo of the 11 pilot agencies into their ingress topics; the console fills in as it flows.
+# Everything keeps running afterwards: `npm run down` stops it.
 source "$(dirname "$0")/lib.sh"
 "$(dirname "$0")/up.sh"
 cd "$IPASN_ROOT"
 node infra/scripts/smoke.mjs
 ipasn() { node "$IPASN_ROOT/packages/cli/dist/bin/ipasn.js" "$@"; }
-if [[ -f packages/cli/dist/bin/ipasn.js ]]; then
-  demo="$IPASN_STATE_DIR/demo"; mkdir -p "$demo"
-  asof="${SCORING_AS_OF:-$(TZ=Asia/Jakarta date +%F)}"
-  log "generating a demo stream of the 11 pilot agencies ($demo/pilot.ndjson)"
-  ipasn generate --seed 2024 --employees "${DEMO_EMPLOYEES:-5000}" --out "$demo/pilot.ndjson" --summary "$demo/summary.json" --now "${asof}T23:00:00+07:00" --as-of "$asof"
-  log "agency indices as of $asof (offline scorer, both rule sets):"
-  ipasn score --as-of "$asof" --now "${asof}T23:59:00+07:00" --rules all --by-agency "$demo/pilot.ndjson" 2>"$demo/rejects.ndjson" \
-    | node -e '
-      const lines = require("fs").readFileSync(0, "utf8").trim().split("\n").map(JSON.parse);
-      for (const a of lines) console.log(`  ${a.agencyCode}  ${a.rules.padEnd(17)} n=${String(a.headcount.total).padStart(5)}  PNS ${a.index.PNS ?? "-"}  PPPK ${a.index.PPPK ?? "-"}  ASN ${a.index.ASN}`);'
-  log "$(wc -l <"$demo/rejects.ndjson") rejects written to $demo/rejects.ndjson"
-fi
-log "demo done. Stop everything with: npm run down"
+demo="$IPASN_STATE_DIR/demo"; mkdir -p "$demo"
+asof="${SCORING_AS_OF:-$(TZ=Asia/Jakarta date +%F)}"
+seed="${DEMO_SEED:-$(date +%s)}"
+console_url="http://${CONSOLE_HOST:-127.0.0.1}:$(cat "$IPASN_STATE_DIR/run/console.port" 2>/dev/null || echo "${CONSOLE_PORT:-8080}")"
+log "console: $console_url  (API docs: $console_url/docs)"
+log "generating a demo stream of the 11 pilot agencies: ${DEMO_EMPLOYEES:-3000} employees, seed $seed, as of $asof"
+ipasn generate --seed "$seed" --employees "${DEMO_EMPLOYEES:-3000}" --as-of "$asof" --out "$demo/pilot.ndjson" --summary "$demo/summary.json" --quiet
+log "publishing it to the ingress topics (invalid events too, so the DLQ view has some)"
+ipasn publish --send-invalid --quiet "$demo/pilot.ndjson" >"$demo/publish.txt" 2>"$demo/publish-rejects.ndjson" || die "ipasn publish failed (see $demo/publish.txt)"
+tail -n 20 "$demo/publish.txt" >&2
+# Follow the console until every published event has been normalized, scored and projected.
+for ((i = 0; i < 300; i++)); do
+  if node -e '
+    const url = process.argv[1];
+    const r = await fetch(url + "/api/freshness").then((x) => x.json());
+    const groups = r.lag?.groups ?? [];
+    const lag = groups.reduce((s, g) => s + g.totalLag, 0);
+    process.exit(groups.length === 3 && lag === 0 ? 0 : 1);' --input-type=module "$console_url" 2>/dev/null; then break; fi
+  sleep 2
+done
+log "agencies now (primary rule set):"
+node --input-type=module -e '
+  const { asOf, agencies } = await fetch(process.argv[1] + "/api/agencies").then((x) => x.json());
+  console.log(`  as of ${asOf}`);
+  for (const a of agencies) console.log(`  ${a.code}  ${String(a.name ?? "").padEnd(42).slice(0, 42)} ${a.rules.padEnd(17)} n=${String(a.headcount.total).padStart(5)}  ASN ${a.index.ASN ?? "-"}  (${a.shadow.rules}: ${a.shadow.index.ASN ?? "-"})${a.freshness?.stale ? "  STALE" : ""}`);
+' "$console_url" || true
+log "demo streamed. Console: $console_url — stop everything with: npm run down"

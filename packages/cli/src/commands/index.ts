@@ -4,9 +4,13 @@
  */
 import type { CommandModule } from './command.js';
 import { generateCommand } from './generate.js';
+import { publishCommand } from './publish.js';
+import { reportCommand } from './report.js';
 import { rescoreCommand } from './rescore.js';
 import { scoreCommand } from './score.js';
+import { rebuildCommand, verifyCommand } from './verify.js';
+import { tailCommand } from './tail.js';
 
-export const COMMANDS: readonly CommandModule[] = [generateCommand, scoreCommand, rescoreCommand];
+export const COMMANDS: readonly CommandModule[] = [generateCommand, scoreCommand, rescoreCommand, publishCommand, reportCommand, tailCommand, verifyCommand, rebuildCommand];
 
 export type { CommandModule } from './command.js';
