@@ -32,11 +32,14 @@ const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipas
 const metricsRegistry = createRegistry('normalizer');
 const metrics = normalizerMetrics(metricsRegistry);
 const topics = topicNames(config.IPASN_TOPIC_PREFIX);
-const producers = new TransactionalProducers(kafka, `${config.IPASN_TOPIC_PREFIX}${config.NORMALIZER_GROUP_ID}`);
+// The namespace prefix covers the consumer group too (as the scorer's): namespaces sharing one
+// cluster must not share a group, its members and its committed offsets.
+const groupId = `${config.IPASN_TOPIC_PREFIX}${config.NORMALIZER_GROUP_ID}`;
+const producers = new TransactionalProducers(kafka, groupId);
 
 const normalizer = new Normalizer({
   kafka,
-  groupId: config.NORMALIZER_GROUP_ID,
+  groupId,
   topicNames: topics,
   logger,
   refreshMs: config.NORMALIZER_TOPIC_REFRESH_MS,
@@ -47,7 +50,7 @@ const normalizer = new Normalizer({
     void lifecycle.shutdown('consumer crashed', 1);
   },
   handler: createProcessor({
-    groupId: config.NORMALIZER_GROUP_ID,
+    groupId,
     topics,
     agencies: () => agencies,
     registry,
@@ -79,4 +82,4 @@ lifecycle
   .onShutdown('close ops server', () => app.close());
 
 await normalizer.start();
-logger.info({ topics: normalizer.topics.length, group: config.NORMALIZER_GROUP_ID }, 'normalizer started');
+logger.info({ topics: normalizer.topics.length, group: groupId }, 'normalizer started');

@@ -1,0 +1,146 @@
+/**
+ * A private namespace per test: one prefix for topic names (`IPASN_TOPIC_PREFIX`), consumer groups
+ * and Redis keys (`REDIS_PREFIX`), so tests never see each other's data or the dev environment's.
+ */
+import { randomBytes } from 'node:crypto';
+import { applyTopics, expandTopics, readTopicFile, type Kafka, type TopicSpec } from '@ipasn/kafka';
+import { topicNames, type TopicNames } from '@ipasn/pipeline';
+import { closeRedis } from '@ipasn/redis';
+import { KEEP_ON_FAILURE, onFinished } from './cleanup.js';
+import { sleep, testKafka, testRedis } from './env.js';
+
+/** `t<8 hex>.`: a valid topic-name prefix and Redis key prefix, unique per call. */
+export function testNamespace(): string {
+  return `t${randomBytes(4).toString('hex')}.`;
+}
+
+export interface CreateTopicsOptions {
+  kafka?: Kafka;
+  /** Delete the namespace (topics, groups, Redis keys) when the current test ends; default true. */
+  cleanup?: boolean;
+}
+
+/**
+ * Creates every topic of infra/topics/topics.json under `prefix`, plus one ingress topic per agency
+ * code, exactly as `npm run topics` does (expandTopics + applyTopics). Inside a test it registers
+ * `deleteNamespace(prefix)` for when the test ends (kept on failure with E2E_KEEP=1).
+ */
+export async function createTopics(prefix: string, agencyCodes: Iterable<string>, options: CreateTopicsOptions = {}): Promise<TopicNames> {
+  const kafka = options.kafka ?? testKafka();
+  if (options.cleanup !== false) {
+    await onFinished(async (failed) => {
+      if (failed && KEEP_ON_FAILURE) return;
+      await deleteNamespace(prefix, { kafka });
+    });
+  }
+  await applyAndWait(kafka, expandTopics(await readTopicFile(), agencyCodes, prefix));
+  return topicNames(prefix);
+}
+
+/**
+ * applyTopics, then wait until every topic has a leader on every partition in the broker's metadata.
+ * Right after a create, KRaft can answer UNKNOWN_TOPIC_OR_PARTITION for a moment: kafkajs's
+ * `waitForLeaders` does not retry that (applyTopics then fails), and a partition can answer
+ * NOT_LEADER_FOR_PARTITION to the first produce; kafkajs's idempotent producer then retries a
+ * request that partly succeeded and fails with OUT_OF_ORDER_SEQUENCE_NUMBER. applyTopics is idempotent, so
+ * retrying it is safe.
+ */
+async function applyAndWait(kafka: Kafka, specs: TopicSpec[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await applyTopics(kafka, specs);
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(200);
+    }
+  }
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+        if (meta.topics.length === specs.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+          // Metadata can name the leader before it serves the partition (NOT_LEADER_FOR_PARTITION):
+          // ListOffsets is answered by the leader only, so once it succeeds everywhere, produce does too.
+          await Promise.all(specs.map((s) => admin.fetchTopicOffsets(s.name)));
+          return;
+        }
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${specs.map((s) => s.name).join(', ')}`);
+      await sleep(100);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates one more agency ingress topic in a namespace (e.g. while a service runs). */
+export async function createIngressTopic(prefix: string, agencyCode: string, kafka: Kafka = testKafka()): Promise<string> {
+  const file = await readTopicFile();
+  await applyAndWait(kafka, expandTopics({ ...file, topics: [] }, [agencyCode], prefix));
+  return topicNames(prefix).ingress(agencyCode);
+}
+
+/** Deletes every topic whose name starts with `prefix`. Returns their names. */
+export async function deleteTopics(prefix: string, kafka: Kafka = testKafka()): Promise<string[]> {
+  if (prefix.length < 2) throw new Error(`refusing to delete topics under the prefix "${prefix}"`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    return topics;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Deletes the consumer groups whose id starts with `prefix` (they must be empty: stop services first). */
+export async function deleteGroups(prefix: string, kafka: Kafka = testKafka()): Promise<string[]> {
+  if (prefix.length < 2) throw new Error(`refusing to delete groups under the prefix "${prefix}"`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
+    if (ids.length > 0) await admin.deleteGroups(ids).catch(() => undefined);
+    return ids;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Deletes the Redis keys under `prefix` (SCAN + UNLINK, never KEYS). Returns how many. */
+export async function deleteRedisKeys(prefix: string): Promise<number> {
+  if (prefix.length < 2) throw new Error(`refusing to delete Redis keys under the prefix "${prefix}"`);
+  const redis = testRedis();
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+    return deleted;
+  } finally {
+    await closeRedis(redis);
+  }
+}
+
+/** Everything a namespace left behind: topics, consumer groups, Redis keys. */
+export async function deleteNamespace(prefix: string, options: { kafka?: Kafka } = {}): Promise<void> {
+  const kafka = options.kafka ?? testKafka();
+  await deleteGroups(prefix, kafka);
+  await deleteTopics(prefix, kafka);
+  await deleteRedisKeys(prefix);
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/gu, '\\$&');
+}
