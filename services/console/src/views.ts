@@ -74,7 +74,10 @@ async function freshnessOf(d: ViewDeps, codes: readonly string[]): Promise<Map<s
       const info = agencyInfo(d, code);
       const last = accepted.get(code) ?? null;
       const stored: StaleFlag | undefined = flags.get(code);
-      const flag = stored ?? evaluateStale(last, info.cadenceDays, now);
+      // An event accepted after the last check makes the stored flag outdated: judge it live, so a
+      // stale agency turns fresh as soon as its data arrives (the job's gauge follows at its next run).
+      const outdated = stored !== undefined && last !== null && last > stored.checkedAt;
+      const flag = stored && !outdated ? stored : evaluateStale(last, info.cadenceDays, now, stored);
       const meta = metas[i];
       return [
         code,
