@@ -3,10 +3,10 @@
  * readAll is read_committed and stops at the end offsets, waitForDrain sees through transaction
  * markers and aborted records but not through a real unread record.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BatchProducer } from '@ipasn/kafka';
 import { createTopics, decoders, publishNdjson, readAll, testKafka, testNamespace, waitForDrain, type Expectation } from '../src/index.js';
 
@@ -23,6 +23,7 @@ describe('publishNdjson + readAll', () => {
     const ns = testNamespace();
     const topics = await createTopics(ns, ['3004', '3015']);
     const dir = mkdtempSync(join(tmpdir(), 'e2e-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const lines = [
       JSON.stringify({ source: '/agencies/3004', subject: '19850101 201001 1 001', id: 'a' }),
       JSON.stringify({ source: '/agencies/3004', subject: '198501012010011002', id: 'b' }), // tagged to 3015

@@ -60,14 +60,16 @@ export interface ServiceHandle {
 }
 
 const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let exitHookInstalled = false;
 
-/** Last resort: a test runner that dies must not leave services running. */
+/** Last resort: a test runner that dies must not leave services running (nor their temp dirs). */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const child of live) child.kill('SIGKILL');
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 }
 
@@ -103,6 +105,7 @@ class Service implements ServiceHandle {
     mkdirSync(artifactsDir, { recursive: true });
     this.logFile = join(artifactsDir, `${name}.log`);
     this.#tmp = mkdtempSync(join(tmpdir(), `ipasn-e2e-${name}-`));
+    tempDirs.add(this.#tmp);
     this.#portFile = env['PORT_FILE'] ?? join(this.#tmp, `${name}.port`);
     this.env = { ...env, PORT_FILE: this.#portFile };
   }
@@ -228,6 +231,7 @@ class Service implements ServiceHandle {
 
   dispose(): void {
     rmSync(this.#tmp, { recursive: true, force: true });
+    tempDirs.delete(this.#tmp);
   }
 }
 

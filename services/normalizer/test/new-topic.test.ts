@@ -3,10 +3,10 @@
  * normalizer lists topics every NORMALIZER_TOPIC_REFRESH_MS), and the agency list comes from
  * IPASN_AGENCIES_FILE: the new agency is known only there.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   createIngressTopic,
   createTopics,
@@ -24,7 +24,9 @@ const NEW_AGENCY = '9001';
 function agenciesFileWith(code: string): string {
   const shipped = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/contracts/src/data/agencies.json'), 'utf8')) as { version: number; agencies: unknown[] };
   const list = { ...shipped, agencies: [...shipped.agencies, { code, name: 'Instansi Uji Beban', pilot: false, primary: { ruleSet: 'perban-8-2019', from: null }, cadenceDays: 7 }] };
-  const file = join(mkdtempSync(join(tmpdir(), 'normalizer-agencies-')), 'agencies.json');
+  const dir = mkdtempSync(join(tmpdir(), 'normalizer-agencies-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'agencies.json');
   writeFileSync(file, JSON.stringify(list));
   return file;
 }

@@ -15,10 +15,10 @@
  * Each kill costs about a session timeout (30 s): the restarted member waits for the dead one to
  * leave the group. Five kills are most of this test's time.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   committedTotal,
   createTopics,
@@ -68,6 +68,7 @@ describe('normalizer: a 100k mixed stream under SIGKILL', () => {
     process.stderr.write(`[stream-crash] seed ${seed} (E2E_SEED=${seed} repeats the kill moments)\n`);
 
     const dir = mkdtempSync(join(tmpdir(), 'normalizer-stream-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const stream = await generateStream({ dir, seed: 'stream-crash', events: EVENTS });
     const expected = normalizerExpectation(stream.summary);
     expect(stream.summary.lines).toBe(EVENTS);
