@@ -21,6 +21,8 @@ import { canonicalEventMessage, topicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis } from '@ipasn/redis';
 import { SchemaRegistry } from '@ipasn/serde';
 
+/** The bench's report goes to stdout (user-facing output, not logs). */
+const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const N = Number(process.env['BENCH_EMPLOYEES'] ?? 20_000);
 const asOf = '2025-06-30';
@@ -42,7 +44,7 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
   const r = normalize(line, { agencies, ingestionTime });
   if (r.ok) messages.push(canonicalEventMessage(topics, registry, r.event));
 }
-console.log(`generated ${N} employees, ${messages.length} canonical events (${(messages.length / N).toFixed(1)} per employee)`);
+print(`generated ${N} employees, ${messages.length} canonical events (${(messages.length / N).toFixed(1)} per employee)`);
 
 const kafka = createKafka({ brokers, clientId: 'scorer-bench', logger });
 await applyTopics(kafka, expandTopics(await readTopicFile(), [], ns));
@@ -97,7 +99,7 @@ await admin.disconnect();
 rmSync(dir, { recursive: true, force: true });
 
 const rate = (s: number) => Math.round(messages.length / s);
-console.log(`baseline (plain consumer, same topic): ${rate(baseSeconds)} events/s (${baseSeconds.toFixed(1)} s)`);
-console.log(`scorer (load, apply, 2 rule sets, CAS write, 4 score messages per employee/chunk): ${rate(scorerSeconds)} events/s (${scorerSeconds.toFixed(1)} s, incl. start)`);
-console.log(`ratio scorer / baseline: ${(rate(scorerSeconds) / rate(baseSeconds)).toFixed(3)}`);
-console.log(`Redis bytes per employee (MEMORY USAGE, ${keys.length} sampled): ${Math.round(perEmployee)} (target ≤ 1536)`);
+print(`baseline (plain consumer, same topic): ${rate(baseSeconds)} events/s (${baseSeconds.toFixed(1)} s)`);
+print(`scorer (load, apply, 2 rule sets, CAS write, 4 score messages per employee/chunk): ${rate(scorerSeconds)} events/s (${scorerSeconds.toFixed(1)} s, incl. start)`);
+print(`ratio scorer / baseline: ${(rate(scorerSeconds) / rate(baseSeconds)).toFixed(3)}`);
+print(`Redis bytes per employee (MEMORY USAGE, ${keys.length} sampled): ${Math.round(perEmployee)} (target ≤ 1536)`);
