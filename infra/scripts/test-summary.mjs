@@ -8,7 +8,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-for (const group of ['packages', 'services', 'test']) {
+for (const group of ['packages', 'services', 'examples', 'test']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   const pkgs = group === 'test' ? [''] : readdirSync(dir);
