@@ -24,7 +24,7 @@ for (const group of ['packages', 'services', 'examples', 'test']) {
     passed += r.numPassedTests;
     failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    console.log(`  ${group}/${pkg}`.padEnd(28) + `${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+    console.log(`  ${group}/${pkg}`.padEnd(34) + `${r.numPassedTests} passed, ${r.numFailedTests} failed`);
   }
 }
 if (missing.length > 0) console.log(`  no test report from: ${missing.join(', ')}`);
