@@ -67,3 +67,8 @@ export function loadConfig(env: Record<string, string | undefined>, schema: z.Zo
 }
 
 export { z };
+
+/** The SASL/SCRAM credentials of a config, when both are set (checked together by loadConfig). */
+export function kafkaSasl(c: Pick<BaseConfig, 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): { username: string; password: string } | undefined {
+  return c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD ? { username: c.KAFKA_SASL_USERNAME, password: c.KAFKA_SASL_PASSWORD } : undefined;
+}

@@ -2,6 +2,7 @@
  * Wires config → adapters → API, web console and stale job. main.ts runs it as a service; tests
  * start it in-process on port 0 with their own prefixes and clock.
  */
+import { kafkaSasl } from '@ipasn/config';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -70,7 +71,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-console`,
     logger,
-    sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+    sasl: kafkaSasl(config),
   });
   const producer = new BatchProducer(kafka);
   let closing: Promise<void> | undefined;

@@ -3,6 +3,7 @@
  * services/normalizer: agency ingress topics → canonical Avro events on ipasn.events, or dead
  * letters on ipasn.dlq, exactly once. Wiring only: config → adapters → processor.
  */
+import { kafkaSasl } from '@ipasn/config';
 import { join } from 'node:path';
 import { createKafka } from '@ipasn/kafka';
 import { createLogger } from '@ipasn/logger';
@@ -26,7 +27,7 @@ const kafka = createKafka({
   brokers: config.KAFKA_BROKERS,
   clientId: `${config.KAFKA_CLIENT_ID}-normalizer`,
   logger,
-  sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+  sasl: kafkaSasl(config),
 });
 const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-normalizer' });
 const metricsRegistry = createRegistry('normalizer');

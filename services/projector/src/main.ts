@@ -3,6 +3,7 @@
  * services/projector: ipasn.scores → agency aggregates in Redis, exactly once in effect (one Lua
  * call per agency touched, idempotent by version). Wiring only: config → adapters → handler.
  */
+import { kafkaSasl } from '@ipasn/config';
 import { join } from 'node:path';
 import { AggregateStore } from '@ipasn/aggregates';
 import { BatchConsumer, createKafka } from '@ipasn/kafka';
@@ -24,7 +25,7 @@ const kafka = createKafka({
   brokers: config.KAFKA_BROKERS,
   clientId: `${config.KAFKA_CLIENT_ID}-projector`,
   logger,
-  sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+  sasl: kafkaSasl(config),
 });
 const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-projector' });
 const metricsRegistry = createRegistry('projector');

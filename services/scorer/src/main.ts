@@ -3,6 +3,7 @@
  * services/scorer: ipasn.events → employee profiles (Redis) → score events under every rule set on
  * ipasn.scores and ipasn.scores.latest, plus time-driven rescoring (BullMQ). Wiring only.
  */
+import { kafkaSasl } from '@ipasn/config';
 import { join } from 'node:path';
 import { BatchConsumer, BatchProducer, createKafka } from '@ipasn/kafka';
 import { createLogger } from '@ipasn/logger';
@@ -28,7 +29,7 @@ const kafka = createKafka({
   brokers: config.KAFKA_BROKERS,
   clientId: `${config.KAFKA_CLIENT_ID}-scorer`,
   logger,
-  sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+  sasl: kafkaSasl(config),
 });
 const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-scorer' });
 // BullMQ blocks on its own connection and needs maxRetriesPerRequest: null.

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/aggregates';
-import { loadConfig } from '@ipasn/config';
+import { loadConfig, kafkaSasl } from '@ipasn/config';
 import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
@@ -23,7 +23,7 @@ function options(flags: Flags) {
     redisUrl: config.REDIS_URL,
     topicPrefix: config.IPASN_TOPIC_PREFIX,
     redisPrefix: config.REDIS_PREFIX,
-    sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+    sasl: kafkaSasl(config),
     asOf: flags.asOf ?? config.SCORING_AS_OF,
     onProgress: phases(),
   };

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Agencies } from '@ipasn/contracts';
-import { loadConfig } from '@ipasn/config';
+import { loadConfig, kafkaSasl } from '@ipasn/config';
 import { createLogger } from '@ipasn/logger';
 import { applyTopics, createKafka, expandTopics, readTopicFile } from '../index.js';
 
@@ -18,7 +18,7 @@ const kafka = createKafka({
   brokers: config.KAFKA_BROKERS,
   clientId: `${config.KAFKA_CLIENT_ID}-topics`,
   logger,
-  sasl: config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } : undefined,
+  sasl: kafkaSasl(config),
 });
 const specs = expandTopics(await readTopicFile(), agencies.all.map((a) => a.code), config.IPASN_TOPIC_PREFIX);
 const report = await applyTopics(kafka, specs);
