@@ -14,16 +14,16 @@ fi
 sed -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" -e "s#@DATA_DIR@#$dir/data#g" \
   "$IPASN_ROOT/infra/kafka/server.properties.template" >"$dir/server.properties"
 if [[ ! -f "$dir/data/meta.properties" ]]; then
-  [[ -f "$dir/cluster-id" ]] || java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$IPASN_ROOT/infra/kafka/log4j.properties" -Dkafka.logs.dir="$dir/logs" kafka.tools.StorageTool random-uuid >"$dir/cluster-id"
+  [[ -f "$dir/cluster-id" ]] || java -cp "$KAFKA_LIBS/*" $KAFKA_LOG_OPTS -Dkafka.logs.dir="$dir/logs" kafka.tools.StorageTool random-uuid >"$dir/cluster-id"
   log "formatting KRaft storage (cluster $(cat "$dir/cluster-id"))"
-  java -cp "$KAFKA_LIBS/*" -Dlog4j.configuration="file:$IPASN_ROOT/infra/kafka/log4j.properties" -Dkafka.logs.dir="$dir/logs" \
+  java -cp "$KAFKA_LIBS/*" $KAFKA_LOG_OPTS -Dkafka.logs.dir="$dir/logs" \
     kafka.tools.StorageTool format -t "$(cat "$dir/cluster-id")" -c "$dir/server.properties" --ignore-formatted >>"$dir/logs/format.log" 2>&1 \
     || { tail -20 "$dir/logs/format.log" >&2; die "formatting Kafka storage failed (log: $dir/logs/format.log)"; }
 fi
 log "starting Kafka $KAFKA_VERSION on $KAFKA_BROKERS"
 # shellcheck disable=SC2086
 nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
-  -Dlog4j.configuration="file:$IPASN_ROOT/infra/kafka/log4j.properties" -Dkafka.logs.dir="$dir/logs" \
+  $KAFKA_LOG_OPTS -Dkafka.logs.dir="$dir/logs" \
   -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties" >"$dir/logs/stdout.log" 2>&1 &
 echo $! >"$pidf"
 exec "$(dirname "$0")/wait.sh"

@@ -15,6 +15,13 @@ export KAFKA_PORT="${KAFKA_PORT:-19092}"
 export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
 export KAFKA_LIBS="$IPASN_CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+# Kafka 4.x logs through log4j2, 3.9 through reload4j: the JVM flag that points at the right config.
+if [[ $KAFKA_VERSION == 3.* ]]; then
+  KAFKA_LOG_OPTS="-Dlog4j.configuration=file:$IPASN_ROOT/infra/kafka/log4j.properties"
+else
+  KAFKA_LOG_OPTS="-Dlog4j2.configurationFile=$IPASN_ROOT/infra/kafka/log4j2.properties"
+fi
+export KAFKA_LOG_OPTS
 export KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 
 # The project's own Redis: not the machine's on 6379, so it controls its settings.
@@ -25,6 +32,34 @@ export KAFKAJS_NO_PARTITIONER_WARNING=1
 
 log() { printf '[ipasn] %s\n' "$*" >&2; }
 die() { printf '[ipasn] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# The supported runtime is Node.js 24 LTS (package.json engines). A machine whose `node` is older
+# (Node 20 reached end-of-life on 2026-04-30) gets the official binary pinned in .nvmrc, from the
+# npm registry's `node-linux-<arch>` package, unpacked once into the cache; it goes first on PATH for
+# everything these scripts run (npm, turbo, vitest, the services). npm itself stays the machine's.
+# The PATH the caller had, before ensure_node: what a user's own shell sees (readme-check.sh uses it).
+export IPASN_USER_PATH="${IPASN_USER_PATH:-$PATH}"
+IPASN_NODE_VERSION="$(tr -d ' \n' <"$IPASN_ROOT/.nvmrc")"
+export IPASN_NODE_DIR="$IPASN_CACHE_DIR/node-v$IPASN_NODE_VERSION"
+node_major() { "${1:-node}" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+ensure_node() {
+  local major; major=$(node_major)
+  if (( major >= 24 && major < 27 )); then return 0; fi
+  if [[ ! -x "$IPASN_NODE_DIR/bin/node" ]]; then
+    local arch tmp
+    case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) die "no Node.js 24 package for $(uname -m): install Node.js 24 yourself" ;; esac
+    command -v npm >/dev/null || die "npm is needed to fetch Node.js $IPASN_NODE_VERSION (or install Node.js 24 yourself)"
+    log "node is $(node --version 2>/dev/null || echo 'not installed'); fetching Node.js $IPASN_NODE_VERSION (node-linux-$arch from the npm registry) into $IPASN_NODE_DIR, once"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "node-linux-$arch@$IPASN_NODE_VERSION" >/dev/null) || { rm -rf "$tmp"; die "npm pack node-linux-$arch@$IPASN_NODE_VERSION failed"; }
+    tar -xzf "$tmp"/node-linux-*.tgz -C "$tmp" || { rm -rf "$tmp"; die "could not unpack node-linux-$arch@$IPASN_NODE_VERSION"; }
+    mkdir -p "$(dirname "$IPASN_NODE_DIR")"
+    rm -rf "$IPASN_NODE_DIR" && mv "$tmp/package" "$IPASN_NODE_DIR" && rm -rf "$tmp"
+    [[ $(node_major "$IPASN_NODE_DIR/bin/node") -ge 24 ]] || die "the unpacked Node.js in $IPASN_NODE_DIR does not run"
+  fi
+  export PATH="$IPASN_NODE_DIR/bin:$PATH"
+}
+ensure_node
 
 # pid_alive FILE: true when FILE names a running process.
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }

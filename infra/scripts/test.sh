@@ -9,6 +9,7 @@ ensure_built
 started=0
 if ! pid_alive "$IPASN_STATE_DIR/kafka/kafka.pid" || ! pid_alive "$IPASN_STATE_DIR/redis/redis.pid"; then started=1; fi
 "$(dirname "$0")/infra-up.sh"
+log "runtime: node $(node --version) ($(command -v node)); Kafka broker $(sed -n 's/.*Kafka version: \([^ ]*\) .*/\1/p' "$IPASN_STATE_DIR/kafka/logs/server.log" | tail -1) on $KAFKA_BROKERS; $(redis-server --version | cut -d' ' -f1-3)"
 # The console's browser tests drive Debian's Chromium (installed here when absent).
 if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then
   bash "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" || die "Chromium is needed by the console's browser tests and could not be installed"
@@ -22,6 +23,8 @@ cleanup() {
 trap cleanup EXIT
 cd "$IPASN_ROOT"
 status=0
+log "the README's ipasn commands, as written"
+bash "$IPASN_ROOT/infra/scripts/readme-check.sh" || status=1
 log "lint + typecheck"
 npx turbo run lint typecheck --output-logs=errors-only || status=1
 rm -rf packages/*/.vitest services/*/.vitest examples/*/.vitest test/.vitest

@@ -40,6 +40,13 @@ export async function freezeInsideTransaction(service: ServiceHandle, topic: str
   let stopped = false;
   try {
     await consumer.connect();
+    // Armed only once the tail has joined and completed a fetch from the end: awaited, not slept.
+    const fetched = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.FETCH, () => {
+        off();
+        resolve();
+      });
+    });
     // A new group starts at the latest offsets: only records written from now on are seen.
     await consumer.subscribe({ topics: [topic], fromBeginning: false });
     await consumer.run({
@@ -54,7 +61,7 @@ export async function freezeInsideTransaction(service: ServiceHandle, topic: str
         await Promise.resolve();
       },
     });
-    await sleep(500); // let the tail join and fetch from the end before arming
+    await Promise.race([fetched, sleep(Math.max(0, deadline - Date.now()))]);
     while (Date.now() < deadline && service.running) {
       const fired = new Promise<void>((resolve) => (trigger = resolve));
       armed = true;

@@ -60,7 +60,7 @@ describe('AggregateStore.apply (real Redis)', () => {
       }),
       { numRuns: 15 },
     );
-  });
+  }, 60_000);
 
   it('reports stale, added, replaced, removed and tombstoned per leg', async () => {
     const store = await freshStore();

@@ -2,7 +2,7 @@
  * infra/deploy/compose.yaml and services/*\/Dockerfile, checked without Docker: every build context,
  * Dockerfile and mounted file exists; every service built here names its config schema (label
  * `id.go.bkn.ipasn.config`), sets only variables that schema knows, and its environment parses
- * with it; each Dockerfile runs its own service as a non-root user from node:20-slim.
+ * with it; each Dockerfile runs its own service as a non-root user from node:24-slim.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -105,9 +105,9 @@ describe('infra/deploy/compose.yaml', () => {
 
 describe('services/*/Dockerfile', () => {
   for (const service of SERVICES) {
-    it(`${service}: multi-stage from node:20-slim, npm ci --omit=dev of its workspace, non-root, runs its own main`, () => {
+    it(`${service}: multi-stage from node:24-slim, npm ci --omit=dev of its workspace, non-root, runs its own main`, () => {
       const text = readFileSync(join(REPO, 'services', service, 'Dockerfile'), 'utf8');
-      expect(text).toMatch(/^ARG NODE_IMAGE=node:20-slim$/mu);
+      expect(text).toMatch(/^ARG NODE_IMAGE=node:24-slim$/mu);
       expect([...text.matchAll(/^FROM /gmu)].length).toBeGreaterThanOrEqual(2);
       expect(text).toContain(`npx turbo run build --filter=@ipasn/${service}...`);
       expect(text).toContain(`npm ci --omit=dev --workspace=@ipasn/${service}`);

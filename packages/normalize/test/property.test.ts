@@ -20,15 +20,15 @@ function settles(raw: string | Uint8Array): void {
 describe('normalize never throws', () => {
   it('on arbitrary strings', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => settles(s)), { numRuns: 2000 });
-  });
+  }, 60_000);
 
   it('on arbitrary bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => settles(b)), { numRuns: 1000 });
-  });
+  }, 60_000);
 
   it('on arbitrary JSON values', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => settles(JSON.stringify(v) ?? 'null')), { numRuns: 2000 });
-  });
+  }, 60_000);
 
   it('on events with one attribute or data field replaced by an arbitrary JSON value', () => {
     const keys = ['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype', 'data'];
@@ -48,7 +48,7 @@ describe('normalize never throws', () => {
       ),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });
 
 // ---- valid ingress events, spelled as messily as events.md allows ----
@@ -153,5 +153,5 @@ describe('round trip', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });

@@ -59,7 +59,7 @@ describe('stored state codec', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('refuses an unknown format', () => {
     expect(() => decodeState('zz[]')).toThrow(/unknown employee state format/u);

@@ -51,5 +51,5 @@ describe('crc64Avro', () => {
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => crc64Avro(bytes) === referenceCrc64(bytes)),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

@@ -61,11 +61,11 @@ const deadLetter: fc.Arbitrary<DeadLetter> = fc.record({
 describe('ScoreEvent and DeadLetter TS types match their schemas', () => {
   it('round-trips generated ScoreEvents', () => {
     fc.assert(fc.property(scoreEvent, (e) => { expect(registry.decodeAs('ScoreEvent', registry.encode('ScoreEvent', e)).value).toEqual(e); }), { numRuns: 300 });
-  });
+  }, 60_000);
 
   it('round-trips generated DeadLetters', () => {
     fc.assert(fc.property(deadLetter, (d) => { expect(registry.decodeAs('DeadLetter', registry.encode('DeadLetter', d)).value).toEqual(d); }), { numRuns: 300 });
-  });
+  }, 60_000);
 
   it('round-trips the hand-made fixtures', () => {
     for (const e of [SCORE, CLOCK_SCORE]) expect(registry.decodeAs('ScoreEvent', registry.encode('ScoreEvent', e)).value).toEqual(e);
