@@ -7,7 +7,7 @@ import { applyTopics, expandTopics, readTopicFile, type Kafka, type TopicSpec } 
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis } from '@ipasn/redis';
 import { KEEP_ON_FAILURE, onFinished } from './cleanup.js';
-import { sleep, testKafka, testRedis } from './env.js';
+import { testKafka, testRedis } from './env.js';
 
 /** `t<8 hex>.`: a valid topic-name prefix and Redis key prefix, unique per call. */
 export function testNamespace(): string {
@@ -37,46 +37,9 @@ export async function createTopics(prefix: string, agencyCodes: Iterable<string>
   return topicNames(prefix);
 }
 
-/**
- * applyTopics, then wait until every topic has a leader on every partition in the broker's metadata.
- * Right after a create, KRaft can answer UNKNOWN_TOPIC_OR_PARTITION for a moment: kafkajs's
- * `waitForLeaders` does not retry that (applyTopics then fails), and a partition can answer
- * NOT_LEADER_FOR_PARTITION to the first produce; kafkajs's idempotent producer then retries a
- * request that partly succeeded and fails with OUT_OF_ORDER_SEQUENCE_NUMBER. applyTopics is idempotent, so
- * retrying it is safe.
- */
+/** applyTopics waits until every partition is served (see packages/kafka/src/topics.ts). */
 async function applyAndWait(kafka: Kafka, specs: TopicSpec[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await applyTopics(kafka, specs);
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(200);
-    }
-  }
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (;;) {
-      try {
-        const meta = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
-        if (meta.topics.length === specs.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
-          // Metadata can name the leader before it serves the partition (NOT_LEADER_FOR_PARTITION):
-          // ListOffsets is answered by the leader only, so once it succeeds everywhere, produce does too.
-          await Promise.all(specs.map((s) => admin.fetchTopicOffsets(s.name)));
-          return;
-        }
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-      }
-      if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${specs.map((s) => s.name).join(', ')}`);
-      await sleep(100);
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await applyTopics(kafka, specs, { timeoutMs });
 }
 
 /** Creates one more agency ingress topic in a namespace (e.g. while a service runs). */

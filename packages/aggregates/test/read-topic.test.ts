@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { BatchProducer, createKafka, type KafkaMessage } from '@ipasn/kafka';
+import { applyTopics, BatchProducer, createKafka, type KafkaMessage } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { readTopicToEnd } from '../src/index.js';
 
@@ -18,10 +18,7 @@ afterAll(async () => {
 
 async function topic(partitions: number): Promise<string> {
   const name = `test-${randomUUID()}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }] });
-  await admin.disconnect();
+  await applyTopics(kafka, [{ name, partitions, config: {} }]);
   onTestFinished(async () => {
     const a = kafka.admin();
     await a.connect();

@@ -53,14 +53,57 @@ export interface ApplyReport {
   unchanged: string[];
 }
 
-/** Applies the specs; safe to run any number of times. */
-export async function applyTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<ApplyReport> {
+/**
+ * Applies the specs and waits until every partition of every spec is served by its leader; safe to
+ * run any number of times. Right after a create, KRaft can answer UNKNOWN_TOPIC_OR_PARTITION to
+ * metadata and NOT_LEADER_FOR_PARTITION to a first produce or offset request (more often on a busy
+ * machine), so a create that fails that way is retried and the call returns only once ListOffsets,
+ * which only a leader answers, succeeds everywhere.
+ */
+export async function applyTopics(kafka: Kafka, specs: readonly TopicSpec[], options: { timeoutMs?: number } = {}): Promise<ApplyReport> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    return await applyWith(admin, specs);
+    let report: ApplyReport | undefined;
+    for (;;) {
+      try {
+        const r = await applyWith(admin, specs);
+        // A retry finds what the failed attempt created: keep the first attempt's "created".
+        report = report ? { ...r, created: [...report.created, ...r.created], unchanged: r.unchanged.filter((n) => !report!.created.includes(n)) } : r;
+        break;
+      } catch (err) {
+        if (Date.now() > deadline || !isRetriable(err)) throw err;
+        await sleep(200);
+      }
+    }
+    await waitServed(admin, specs.map((s) => s.name), deadline);
+    return report;
   } finally {
     await admin.disconnect();
+  }
+}
+
+function isRetriable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitServed(admin: Admin, names: readonly string[], deadline: number): Promise<void> {
+  if (names.length === 0) return;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [...names] });
+      if (meta.topics.length === names.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        await Promise.all(names.map((n) => admin.fetchTopicOffsets(n)));
+        return;
+      }
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not served by a leader in time: ${names.join(', ')}`);
+    await sleep(100);
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
-import { createKafka, type Kafka } from '../src/index.js';
+import { applyTopics, createKafka, type Kafka } from '../src/index.js';
 
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
 
@@ -20,10 +20,7 @@ export const test = base.extend<Fixtures>({
     const created: string[] = [];
     await use(async (partitions) => {
       const name = `test-${randomUUID()}`;
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }] });
-      await admin.disconnect();
+      await applyTopics(kafka, [{ name, partitions, config: {} }]);
       created.push(name);
       return name;
     });

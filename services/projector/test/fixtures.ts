@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
 import { AggregateStore, deleteMatching, escapeGlob } from '@ipasn/aggregates';
-import { BatchConsumer, BatchProducer, createKafka, groupLag, type Kafka } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, groupLag, type Kafka } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { GROUPS, scoreEventMessages, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
@@ -36,13 +36,7 @@ export interface Pipeline {
 }
 
 export async function createTopics(kafka: Kafka, names: readonly string[], partitions = 3): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: names.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
-  } finally {
-    await admin.disconnect();
-  }
+  await applyTopics(kafka, names.map((name) => ({ name, partitions, config: {} })));
 }
 
 export async function deleteTopics(kafka: Kafka, names: readonly string[]): Promise<void> {

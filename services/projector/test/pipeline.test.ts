@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuild, verify, deleteMatching, escapeGlob, type Progress, AggregateStore } from '@ipasn/aggregates';
 import { RULE_SET_IDS, type CanonicalEvent } from '@ipasn/contracts';
-import { BatchProducer, createKafka } from '@ipasn/kafka';
+import { applyTopics, BatchProducer, createKafka } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, GROUPS, topicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis } from '@ipasn/redis';
@@ -114,10 +114,7 @@ let committed = 0;
 
 beforeAll(async () => {
   await createTopics(kafka, [topics.events, topics.scores, topics.dlq]);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.scoresLatest, numPartitions: 3, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
-  await admin.disconnect();
+  await applyTopics(kafka, [{ name: topics.scoresLatest, partitions: 3, config: { 'cleanup.policy': 'compact' } }]);
   const all = Array.from({ length: EMPLOYEES }, (_, i) => history(i)).flat();
   const half = Math.floor(all.length / 2);
   // The aborted transaction would separate everybody: read_committed readers never see it.
