@@ -23,7 +23,9 @@ export interface RedisClientConfig {
 }
 
 export function createRedis(config: RedisClientConfig): Redis {
-  const options: RedisOptions = {
+  // ioredis 6 declares replyMapping as possibly undefined in RedisOptions but not in its constructor
+  // (exactOptionalPropertyTypes): leave it out, the default (legacy RESP2 replies) is what this code reads.
+  const options: Omit<RedisOptions, 'replyMapping'> = {
     lazyConnect: false,
     enableAutoPipelining: true,
     maxRetriesPerRequest: config.maxRetriesPerRequest === undefined ? 20 : config.maxRetriesPerRequest,
