@@ -114,9 +114,9 @@ describe('services/*/Dockerfile', () => {
       expect(text).toMatch(/^USER node$/mu);
       expect(text).toContain(`CMD ["node", "services/${service}/dist/main.js"]`);
       expect(existsSync(join(REPO, 'services', service, 'src', 'main.ts'))).toBe(true);
-      // Every file the runtime reads outside dist/ is copied: Lua scripts, static files, schemas, topics.
+      // Every file the runtime reads outside dist/ is copied: Lua scripts, static files, schemas, topics, patches.
       for (const dir of ['lua', 'public']) if (existsSync(join(REPO, 'services', service, dir))) expect(text).toContain(`for x in dist lua public`);
-      expect(text).toContain('cp -r schemas /out/schemas');
+      expect(text).toContain('cp -r schemas patches /out/');
       expect(existsSync(join(dirname(COMPOSE), '..', '..', '.dockerignore'))).toBe(true);
     });
   }
