@@ -28,7 +28,7 @@ describe('Lua scripts from files (real Redis)', () => {
   });
 
   it('talks to the project Redis, whose eviction policy is noeviction', async () => {
-    const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = await redis.config('GET', 'maxmemory-policy');
     expect(policy[1]).toBe('noeviction');
   });
 });
