@@ -10,6 +10,14 @@ const ADAPTER_ONLY = [
   { name: 'bullmq', message: 'Only packages/queue talks to bullmq: use @ipasn/queue.' },
 ];
 
+// A package never imports a service: what two services (or a service and the CLI) share is a package.
+const NO_SERVICES = [
+  {
+    group: ['@ipasn/normalizer', '@ipasn/scorer', '@ipasn/projector', '@ipasn/console', '@ipasn/gateway', '**/services/**'],
+    message: 'packages/* never import a service: move what they share into a package (e.g. employee states are @ipasn/profiles, verify/rebuild are @ipasn/ops).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '.local/**', 'infra/kafka/**', 'test-artifacts/**', '**/*.config.*', '**/public/**'] },
   js.configs.recommended,
@@ -30,10 +38,22 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    files: ['packages/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ADAPTER_ONLY,
+          patterns: NO_SERVICES,
+        },
+      ],
+    },
+  },
   // The adapter packages are where those clients live.
-  { files: ['packages/kafka/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name !== 'kafkajs') }] } },
-  { files: ['packages/redis/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name !== 'ioredis') }] } },
-  { files: ['packages/queue/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name === 'kafkajs') }] } },
+  { files: ['packages/kafka/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name !== 'kafkajs'), patterns: NO_SERVICES }] } },
+  { files: ['packages/redis/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name !== 'ioredis'), patterns: NO_SERVICES }] } },
+  { files: ['packages/queue/**'], rules: { 'no-restricted-imports': ['error', { paths: ADAPTER_ONLY.filter((p) => p.name === 'kafkajs'), patterns: NO_SERVICES }] } },
   // CLIs print to the user; tests may print diagnostics.
   { files: ['packages/cli/**', '**/bin/**', '**/bench/**', '**/src/bench.ts', 'test/**'], rules: { 'no-console': 'off' } },
   {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { BatchProducer } from '@ipasn/kafka';
+import { BatchProducer, withAdmin } from '@ipasn/kafka';
 import { createTopics, decoders, publishNdjson, readAll, testKafka, testNamespace, waitForDrain, type Expectation } from '../src/index.js';
 
 describe('testNamespace', () => {
@@ -72,22 +72,18 @@ describe('readAll and waitForDrain on a transactional topic', () => {
       [0, '2', 'c'],
     ]);
 
-    const admin = kafka.admin();
-    await admin.connect();
     const done = `${ns}harness-done`;
     const behind = `${ns}harness-behind`;
-    try {
-      await Promise.all([
+    await withAdmin(kafka, (admin) =>
+      Promise.all([
         // A transactional consumer that processed a, b, c commits 3: four offsets short of the end.
-        admin.setOffsets({ groupId: done, topic: topics.dlq, partitions: [{ partition: 0, offset: '3' }] }),
+        admin.setGroupOffsets(done, topics.dlq, [{ partition: 0, offset: '3' }]),
         // Committed 2: record c is still unread, however long one waits.
-        admin.setOffsets({ groupId: behind, topic: topics.dlq, partitions: [{ partition: 0, offset: '2' }] }),
-      ]);
-      const progress = await waitForDrain(done, [topics.dlq], 20_000, { settleMs: 300 });
-      expect(progress.find((p) => p.partition === 0)).toMatchObject({ committed: 3, end: 7, drained: true });
-      await expect(waitForDrain(behind, [topics.dlq], 3_000, { settleMs: 300 })).rejects.toThrow(/not drained/u);
-    } finally {
-      await admin.disconnect();
-    }
+        admin.setGroupOffsets(behind, topics.dlq, [{ partition: 0, offset: '2' }]),
+      ]),
+    );
+    const progress = await waitForDrain(done, [topics.dlq], 20_000, { settleMs: 300 });
+    expect(progress.find((p) => p.partition === 0)).toMatchObject({ committed: 3, end: 7, drained: true });
+    await expect(waitForDrain(behind, [topics.dlq], 3_000, { settleMs: 300 })).rejects.toThrow(/not drained/u);
   });
 });

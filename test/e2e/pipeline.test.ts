@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { rebuild, verify } from '@ipasn/aggregates';
+import { rebuild, verify } from '@ipasn/ops';
 import { Agencies } from '@ipasn/contracts';
 import { topicNames } from '@ipasn/pipeline';
 import { fromAvroCanonicalEvent, type ScoreEvent } from '@ipasn/serde';

@@ -13,7 +13,8 @@
  * the next records. The caller then SIGKILLs the frozen service (`kill('SIGKILL')`).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from '@ipasn/kafka';
+import { BatchConsumer, withAdmin, type KafkaClient } from '@ipasn/kafka';
+import { silentLogger } from '@ipasn/logger';
 import { sleep, testKafka } from './env.js';
 import { topicOffsets } from './read.js';
 import type { ServiceHandle } from './service.js';
@@ -28,39 +29,43 @@ export interface FreezeResult {
 }
 
 /** Freezes `service` inside an open transaction that has written to `topic` (see the module comment). */
-export async function freezeInsideTransaction(service: ServiceHandle, topic: string, options: { timeoutMs?: number; kafka?: Kafka } = {}): Promise<FreezeResult> {
+export async function freezeInsideTransaction(service: ServiceHandle, topic: string, options: { timeoutMs?: number; kafka?: KafkaClient } = {}): Promise<FreezeResult> {
   const kafka = options.kafka ?? testKafka();
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const groupId = `${topic}.tail-${randomUUID().slice(0, 8)}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: true, maxWaitTimeInMs: 500, sessionTimeout: 10_000 });
   let armed = false;
   let seen: { partition: number; offset: bigint }[] = [];
   let trigger: (() => void) | undefined;
   let attempts = 0;
   let stopped = false;
+  // Armed only once the tail has joined and completed a fetch from the end: awaited, not slept.
+  let fetchedOnce: () => void = () => undefined;
+  const fetched = new Promise<void>((resolve) => (fetchedOnce = resolve));
+  // A new group starts at the latest offsets: only records written from now on are seen.
+  const consumer = new BatchConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    fromBeginning: false,
+    readUncommitted: true,
+    commit: 'none',
+    maxWaitMs: 500,
+    sessionTimeout: 10_000,
+    logger: silentLogger(),
+    onFetch: () => fetchedOnce(),
+    onFatal: () => undefined,
+    handler: async (messages, ctx) => {
+      const last = messages[messages.length - 1];
+      if (!armed || !last) return;
+      armed = false;
+      stopped = service.signal('SIGSTOP'); // first: every millisecond here is a chance for the commit
+      seen = [{ partition: ctx.partition, offset: BigInt(last.offset) }];
+      trigger?.();
+      await Promise.resolve();
+    },
+  });
   try {
-    await consumer.connect();
-    // Armed only once the tail has joined and completed a fetch from the end: awaited, not slept.
-    const fetched = new Promise<void>((resolve) => {
-      const off = consumer.on(consumer.events.FETCH, () => {
-        off();
-        resolve();
-      });
-    });
-    // A new group starts at the latest offsets: only records written from now on are seen.
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const last = batch.messages[batch.messages.length - 1];
-        if (!armed || !last) return;
-        armed = false;
-        stopped = service.signal('SIGSTOP'); // first: every millisecond here is a chance for the commit
-        seen = [{ partition: batch.partition, offset: BigInt(last.offset) }];
-        trigger?.();
-        await Promise.resolve();
-      },
-    });
+    await consumer.start();
     await Promise.race([fetched, sleep(Math.max(0, deadline - Date.now()))]);
     while (Date.now() < deadline && service.running) {
       const fired = new Promise<void>((resolve) => (trigger = resolve));
@@ -79,12 +84,7 @@ export async function freezeInsideTransaction(service: ServiceHandle, topic: str
     return { frozen: false, partitions: [], attempts };
   } finally {
     armed = false;
-    await consumer.disconnect().catch(() => undefined);
-    const admin = kafka.admin();
-    await admin
-      .connect()
-      .then(() => admin.deleteGroups([groupId]))
-      .catch(() => undefined)
-      .finally(() => void admin.disconnect().catch(() => undefined));
+    await consumer.stop().catch(() => undefined);
+    await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
 }

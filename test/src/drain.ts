@@ -21,7 +21,7 @@
  * Both offsets are fetched in each poll, end offsets first, so "drained" means "everything written
  * before this poll has been processed".
  */
-import type { Kafka } from '@ipasn/kafka';
+import { withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { testKafka, sleep } from './env.js';
 import { scanTopic } from './read.js';
 
@@ -38,13 +38,11 @@ export interface PartitionProgress {
 }
 
 /** Committed offsets of a group against the end offsets of its topics, one row per partition. */
-export async function groupProgress(groupId: string, topics: readonly string[], kafka: Kafka = testKafka()): Promise<PartitionProgress[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })));
-    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    const byKey = new Map(committed.flatMap((t) => t.partitions.map((p) => [`${t.topic}/${p.partition}`, Number(p.offset)] as const)));
+export async function groupProgress(groupId: string, topics: readonly string[], kafka: KafkaClient = testKafka()): Promise<PartitionProgress[]> {
+  return withAdmin(kafka, async (admin) => {
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, offsets: await admin.topicOffsets(topic) })));
+    const committed = await admin.groupOffsets(groupId, topics);
+    const byKey = new Map(committed.map((c) => [`${c.topic}/${c.partition}`, Number(c.offset)] as const));
     return ends.flatMap(({ topic, offsets }) =>
       offsets
         .map((o) => {
@@ -55,13 +53,11 @@ export async function groupProgress(groupId: string, topics: readonly string[], 
         })
         .sort((a, b) => a.partition - b.partition),
     );
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 export interface DrainOptions {
-  kafka?: Kafka;
+  kafka?: KafkaClient;
   pollMs?: number;
   /** How long a committed offset must stand still short of the end before its gap is scanned. */
   settleMs?: number;

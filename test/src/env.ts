@@ -3,7 +3,7 @@
  * Redis on 127.0.0.1:16379) and shared clients for the harness. Nothing here mocks anything.
  */
 import { fileURLToPath } from 'node:url';
-import { createKafka, type Kafka } from '@ipasn/kafka';
+import { createKafka, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { createRedis, type Redis } from '@ipasn/redis';
 
@@ -13,13 +13,13 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',').map((b) => b.trim()).filter(Boolean);
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
 
-let kafka: Kafka | undefined;
+let kafka: KafkaClient | undefined;
 
 /**
  * One kafkajs client for the harness (clients are cheap; connections belong to the producers,
  * consumers and admins made from it, and each helper closes its own).
  */
-export function testKafka(): Kafka {
+export function testKafka(): KafkaClient {
   kafka ??= createKafka({ brokers: KAFKA_BROKERS, clientId: 'ipasn-e2e', logger: silentLogger(), connectionTimeout: 10_000 });
   return kafka;
 }

@@ -3,7 +3,7 @@
  * and Redis keys (`REDIS_PREFIX`), so tests never see each other's data or the dev environment's.
  */
 import { randomBytes } from 'node:crypto';
-import { applyTopics, expandTopics, readTopicFile, type Kafka, type TopicSpec } from '@ipasn/kafka';
+import { applyTopics, expandTopics, readTopicFile, withAdmin, type KafkaClient, type TopicSpec } from '@ipasn/kafka';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis } from '@ipasn/redis';
 import { KEEP_ON_FAILURE, onFinished } from './cleanup.js';
@@ -15,7 +15,7 @@ export function testNamespace(): string {
 }
 
 export interface CreateTopicsOptions {
-  kafka?: Kafka;
+  kafka?: KafkaClient;
   /** Delete the namespace (topics, groups, Redis keys) when the current test ends; default true. */
   cleanup?: boolean;
 }
@@ -38,44 +38,35 @@ export async function createTopics(prefix: string, agencyCodes: Iterable<string>
 }
 
 /** applyTopics waits until every partition is served (see packages/kafka/src/topics.ts). */
-async function applyAndWait(kafka: Kafka, specs: TopicSpec[], timeoutMs = 30_000): Promise<void> {
+async function applyAndWait(kafka: KafkaClient, specs: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   await applyTopics(kafka, specs, { timeoutMs });
 }
 
 /** Creates one more agency ingress topic in a namespace (e.g. while a service runs). */
-export async function createIngressTopic(prefix: string, agencyCode: string, kafka: Kafka = testKafka()): Promise<string> {
+export async function createIngressTopic(prefix: string, agencyCode: string, kafka: KafkaClient = testKafka()): Promise<string> {
   const file = await readTopicFile();
   await applyAndWait(kafka, expandTopics({ ...file, topics: [] }, [agencyCode], prefix));
   return topicNames(prefix).ingress(agencyCode);
 }
 
 /** Deletes every topic whose name starts with `prefix`. Returns their names. */
-export async function deleteTopics(prefix: string, kafka: Kafka = testKafka()): Promise<string[]> {
+export async function deleteTopics(prefix: string, kafka: KafkaClient = testKafka()): Promise<string[]> {
   if (prefix.length < 2) throw new Error(`refusing to delete topics under the prefix "${prefix}"`);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(kafka, async (admin) => {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    await admin.deleteTopics(topics);
     return topics;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Deletes the consumer groups whose id starts with `prefix` (they must be empty: stop services first). */
-export async function deleteGroups(prefix: string, kafka: Kafka = testKafka()): Promise<string[]> {
+export async function deleteGroups(prefix: string, kafka: KafkaClient = testKafka()): Promise<string[]> {
   if (prefix.length < 2) throw new Error(`refusing to delete groups under the prefix "${prefix}"`);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix));
-    if (ids.length > 0) await admin.deleteGroups(ids).catch(() => undefined);
+  return withAdmin(kafka, async (admin) => {
+    const ids = (await admin.listGroups()).filter((id) => id.startsWith(prefix));
+    await admin.deleteGroups(ids).catch(() => undefined);
     return ids;
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** Deletes the Redis keys under `prefix` (SCAN + UNLINK, never KEYS). Returns how many. */
@@ -97,7 +88,7 @@ export async function deleteRedisKeys(prefix: string): Promise<number> {
 }
 
 /** Everything a namespace left behind: topics, consumer groups, Redis keys. */
-export async function deleteNamespace(prefix: string, options: { kafka?: Kafka } = {}): Promise<void> {
+export async function deleteNamespace(prefix: string, options: { kafka?: KafkaClient } = {}): Promise<void> {
   const kafka = options.kafka ?? testKafka();
   await deleteGroups(prefix, kafka);
   await deleteTopics(prefix, kafka);

@@ -12,7 +12,7 @@
  * 4. `fallbackAgency`; otherwise the line is an error.
  */
 import { createReadStream } from 'node:fs';
-import { BatchProducer, type Kafka, type OutMessage } from '@ipasn/kafka';
+import { BatchProducer, withAdmin, type KafkaClient, type OutMessage } from '@ipasn/kafka';
 import { topicNames } from '@ipasn/pipeline';
 import { testKafka } from './env.js';
 import { readExpectations, type Expectation } from './generate.js';
@@ -37,7 +37,7 @@ export interface PublishOptions {
   fallbackAgency?: string;
   /** Messages per produce request (also bounded to ~800 KB); default 2000. */
   batchSize?: number;
-  kafka?: Kafka;
+  kafka?: KafkaClient;
   /** Called after each produce request with the number of lines sent so far. */
   onProgress?: (sent: number) => void;
 }
@@ -114,14 +114,8 @@ export async function publishLines(lines: Iterable<string | Buffer> | AsyncItera
   return result;
 }
 
-async function listTopics(kafka: Kafka): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await admin.listTopics();
-  } finally {
-    await admin.disconnect();
-  }
+function listTopics(kafka: KafkaClient): Promise<string[]> {
+  return withAdmin(kafka, (admin) => admin.listTopics());
 }
 
 function route(line: NdjsonLine, options: PublishOptions, expect: ReadonlyMap<number, Expectation> | undefined): string {

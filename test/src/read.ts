@@ -3,7 +3,7 @@
  * transactional writes and transaction markers are never delivered), from the beginning to the end
  * offsets of the moment the read starts.
  *
- * "End offset" here is what kafkajs's `admin.fetchTopicOffsets` answers: its ListOffsets asks with
+ * "End offset" here is what ListOffsets answers (@ipasn/kafka's topicOffsets): it asks with
  * read_committed isolation, so on a transactional topic it is the last stable offset (the first
  * offset of the oldest open transaction, else the high watermark). A read therefore never waits for
  * an open transaction; records an open transaction has written lie beyond it and are not read.
@@ -11,12 +11,9 @@
  *
  * When is a partition read to its end? Not when a record at `end - 1` arrives: on a transactional
  * topic the last offsets are commit/abort markers (and maybe aborted records) that a read_committed
- * consumer never sees. kafkajs reports the raw position it reached in END_BATCH_PROCESS (`lastOffset`
- * counts filtered-out markers and aborted records too, and batches holding nothing but those are
- * reported as well), so a partition is done once that position reaches `end - 1`.
+ * consumer never sees; @ipasn/kafka's range reads follow the raw position the client reached.
  */
-import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage } from '@ipasn/kafka';
+import { headerStrings, readToEnd, ReadTimeoutError, withAdmin, type InMessage, type KafkaClient } from '@ipasn/kafka';
 import { SchemaRegistry, type SubjectValues } from '@ipasn/serde';
 import { testKafka } from './env.js';
 
@@ -33,17 +30,17 @@ export interface ReadRecord<T> {
   value: T;
 }
 
-export type Decoder<T> = (value: Buffer | null, message: KafkaMessage) => T;
+export type Decoder<T> = (value: Buffer | null, message: InMessage) => T;
 
 export interface ReadOptions<T> {
   decode: Decoder<T>;
-  kafka?: Kafka;
+  kafka?: KafkaClient;
   /** Give up after this long (default 60 s). */
   timeoutMs?: number;
 }
 
 export interface ScanOptions {
-  kafka?: Kafka;
+  kafka?: KafkaClient;
   /** Start offset per partition; default the partition's low watermark. */
   from?: ReadonlyMap<number, string>;
   /** Only these partitions (others are skipped); default all. */
@@ -71,14 +68,8 @@ export interface PartitionRange {
 }
 
 /** The low watermark and end offset of each partition (the last stable offset: see the module comment). */
-export async function topicOffsets(topic: string, kafka: Kafka = testKafka()): Promise<PartitionRange[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, low: p.low, end: p.high })).sort((a, b) => a.partition - b.partition);
-  } finally {
-    await admin.disconnect();
-  }
+export async function topicOffsets(topic: string, kafka: KafkaClient = testKafka()): Promise<PartitionRange[]> {
+  return (await withAdmin(kafka, (admin) => admin.topicOffsets(topic))).map((p) => ({ partition: p.partition, low: p.low, end: p.high }));
 }
 
 /**
@@ -87,66 +78,26 @@ export async function topicOffsets(topic: string, kafka: Kafka = testKafka()): P
  * With `readUncommitted` it also sees aborted writes (never markers), up to the same end: for
  * diagnostics (how many records did crashes abort?).
  */
-export async function scanTopic(topic: string, onMessage: (message: KafkaMessage, partition: number) => void, options: ScanOptions = {}): Promise<PartitionRange[]> {
-  const kafka = options.kafka ?? testKafka();
+export async function scanTopic(topic: string, onMessage: (message: InMessage, partition: number) => void, options: ScanOptions = {}): Promise<PartitionRange[]> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const ranges = (await topicOffsets(topic, kafka)).filter((r) => !options.partitions || options.partitions.includes(r.partition));
-  const start = new Map(ranges.map((r) => [r.partition, BigInt(options.from?.get(r.partition) ?? r.low)]));
-  const end = new Map(ranges.map((r) => [r.partition, BigInt(r.end)]));
-  // Position reached per partition: the next raw offset to read.
-  const position = new Map(start);
-  const pending = new Set(ranges.filter((r) => (start.get(r.partition) ?? 0n) < BigInt(r.end)).map((r) => r.partition));
-  if (pending.size === 0) return ranges;
-
-  // A throwaway group under the topic's namespace prefix (namespace cleanup deletes leftovers).
-  const groupId = `${topic}.reader-${randomUUID().slice(0, 8)}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: options.readUncommitted ?? false, allowAutoTopicCreation: false, maxBytesPerPartition: 4 << 20, sessionTimeout: 10_000 });
-  let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-    const { topic: t, partition, lastOffset } = e.payload as { topic: string; partition: number; lastOffset: string };
-    if (t !== topic || !pending.has(partition)) return;
-    const next = BigInt(lastOffset) + 1n;
-    if (next > (position.get(partition) ?? 0n)) position.set(partition, next);
-    if (next >= (end.get(partition) ?? 0n)) {
-      pending.delete(partition);
-      if (pending.size === 0) resolveDone();
-    }
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const where = [...pending].map((p) => `partition ${p} at ${position.get(p)} of end ${end.get(p)}`).join(', ');
-      reject(new ScanTimeoutError(`reading ${topic} timed out after ${timeoutMs} ms: ${where}`, [...pending].sort((a, b) => a - b)));
-    }, timeoutMs);
-  });
-  timeout.catch(() => undefined); // raced below; never an unhandled rejection
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        const limit = end.get(batch.partition);
-        const from = start.get(batch.partition);
-        if (limit === undefined || from === undefined) return;
-        for (const m of batch.messages) {
-          const o = BigInt(m.offset);
-          if (o >= from && o < limit) onMessage(m, batch.partition);
-        }
-        await Promise.resolve();
+    const { ranges } = await readToEnd(options.kafka ?? testKafka(), topic, {
+      // A throwaway group under the topic's namespace prefix (namespace cleanup deletes leftovers).
+      groupPrefix: `${topic}.reader-`,
+      timeoutMs,
+      readUncommitted: options.readUncommitted ?? false,
+      ...(options.from ? { from: options.from } : {}),
+      ...(options.partitions ? { partitions: options.partitions } : {}),
+      onChunk: (messages, _topic, partition) => {
+        for (const m of messages) onMessage(m, partition);
       },
     });
-    // Seeks apply to partitions not in `pending` too: they start at their end (nothing to read).
-    for (const r of ranges) {
-      consumer.seek({ topic, partition: r.partition, offset: (pending.has(r.partition) ? (start.get(r.partition) ?? 0n) : BigInt(r.end)).toString() });
+    return ranges.map((r) => ({ partition: r.partition, low: r.low, end: r.high }));
+  } catch (err) {
+    if (err instanceof ReadTimeoutError) {
+      throw new ScanTimeoutError(`reading ${topic} timed out after ${timeoutMs} ms: ${err.message}`, err.pending.map((k) => Number(k.slice(k.lastIndexOf('/') + 1))).sort((a, b) => a - b));
     }
-    await Promise.race([done, timeout]);
-    return ranges;
-  } finally {
-    clearTimeout(timer);
-    await consumer.disconnect().catch(() => undefined);
-    await deleteGroup(kafka, groupId);
+    throw err;
   }
 }
 
@@ -164,7 +115,7 @@ export async function readAll<T>(topic: string, options: ReadOptions<T>): Promis
         partition,
         offset: m.offset,
         key: m.key ?? null,
-        headers: headersOf(m),
+        headers: headerStrings(m),
         timestamp: m.timestamp,
         raw: m.value ?? null,
         value: options.decode(m.value ?? null, m),
@@ -175,26 +126,8 @@ export async function readAll<T>(topic: string, options: ReadOptions<T>): Promis
   return out.sort((a, b) => a.partition - b.partition || (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
 }
 
-export function headersOf(m: KafkaMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) {
-    const last = Array.isArray(v) ? v[v.length - 1] : v;
-    if (last !== undefined) out[k] = last.toString();
-  }
-  return out;
-}
-
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // best effort: a namespace's cleanup deletes what is left
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
+/** Header values as strings (the last value when a header repeats). */
+export const headersOf = headerStrings;
 
 let registry: SchemaRegistry | undefined;
 function schemas(): SchemaRegistry {

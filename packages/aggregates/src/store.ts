@@ -4,6 +4,7 @@
  * and the national rollup and ranking computed on read.
  */
 import type { RuleSetId } from '@ipasn/contracts';
+import { IpasnError } from '@ipasn/errors';
 import { LuaScripts, type Redis } from '@ipasn/redis';
 import { summarize, type AgencySums, type AgencySummary } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
@@ -67,7 +68,7 @@ export class AggregateStore {
           const at = String(p.event.computedAt);
           const code = await this.scripts.run('apply', [keys.emp, keys.sums, keys.meta], [leg.nip, leg.entry, at, p.event.cause.kind === 'EVENT' ? at : '']);
           const result = APPLY_RESULTS[Number(code)];
-          if (result === undefined) throw new Error(`apply-3.lua returned ${String(code)}`);
+          if (result === undefined) throw new IpasnError('AGGREGATE_SCRIPT_RESULT', `apply-3.lua returned ${String(code)}`);
           return { leg, result };
         }),
       ),

@@ -3,8 +3,9 @@
  * Asia/Jakarta clock (UTC+7 all year: Indonesia has no daylight saving time).
  */
 
-const DAY_MS = 86_400_000;
-export const JAKARTA_OFFSET_MS = 7 * 3_600_000;
+import { daysInMonth, jakartaDate as jakartaDateOf, JAKARTA_OFFSET_MS, MS_PER_DAY as DAY_MS } from '@ipasn/contracts';
+
+export { JAKARTA_OFFSET_MS };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/u;
 
@@ -45,9 +46,7 @@ export function isoOf(days: number): string {
   return `${pad4(y)}-${pad2(m)}-${pad2(d)}`;
 }
 
-export function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
+export { daysInMonth };
 
 /** Adds months keeping the day of the month, clamped to the end of a shorter month. */
 export function addMonths(days: number, months: number): number {
@@ -60,7 +59,7 @@ export function addMonths(days: number, months: number): number {
 
 /** The calendar date in Asia/Jakarta of an instant. */
 export function jakartaDate(instant: Date): string {
-  return new Date(instant.getTime() + JAKARTA_OFFSET_MS).toISOString().slice(0, 10);
+  return jakartaDateOf(instant.getTime());
 }
 
 /** 00:00 Asia/Jakarta of a day number, as epoch milliseconds. */

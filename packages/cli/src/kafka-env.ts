@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Agencies } from '@ipasn/contracts';
-import { ConfigError, loadConfig, type BaseConfig } from '@ipasn/config';
-import { createKafka, type Kafka } from '@ipasn/kafka';
+import { ConfigError, kafkaSasl, loadConfig, type BaseConfig } from '@ipasn/config';
+import { createKafka, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { IoError, UsageError } from './errors.js';
@@ -27,13 +27,9 @@ export function kafkaEnv(env: Record<string, string | undefined> = process.env):
   }
 }
 
-/** A kafkajs client (through @ipasn/kafka) for one command; SASL/SCRAM when the credentials are set. */
-export function cliKafka(config: BaseConfig, command: string): Kafka {
-  const sasl =
-    config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SASL_PASSWORD !== undefined
-      ? { username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
-      : undefined;
-  return createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-cli-${command}`, logger: silentLogger(), sasl, connectionTimeout: 10_000 });
+/** The Kafka client of one command; SASL/SCRAM when the credentials are set. */
+export function cliKafka(config: BaseConfig, command: string): KafkaClient {
+  return createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-cli-${command}`, logger: silentLogger(), sasl: kafkaSasl(config), connectionTimeout: 10_000 });
 }
 
 /** `--agencies-file`, else IPASN_AGENCIES_FILE, else the shipped list. */

@@ -1,11 +1,12 @@
 /**
- * infra/deploy/compose.yaml and services/*\/Dockerfile, checked without Docker: every build context,
+ * infra/deploy/compose.yaml and infra/deploy/Dockerfile, checked without Docker: every build context,
  * Dockerfile and mounted file exists; every service built here names its config schema (label
  * `id.go.bkn.ipasn.config`), sets only variables that schema knows, and its environment parses
- * with it; each Dockerfile runs its own service as a non-root user from node:24-slim.
+ * with it; the one Dockerfile builds any service (ARG SERVICE) and runs it as a non-root user from
+ * node:24-slim.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -19,7 +20,7 @@ const SERVICES = readdirSync(join(REPO, 'services')).filter((s) => existsSync(jo
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; args?: Record<string, string> };
   command?: string[];
   environment?: Record<string, string | number | boolean | null>;
   labels?: Record<string, string>;
@@ -53,17 +54,15 @@ function interpolate(value: string | number | boolean | null): string {
 describe('infra/deploy/compose.yaml', () => {
   const built = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
 
-  it('builds every service of the repository, each from its own Dockerfile in an existing context', () => {
+  it('builds every service of the repository from the one Dockerfile, naming it as the SERVICE argument', () => {
     for (const [name, s] of built) {
       const context = resolve(DEPLOY, s.build!.context);
       expect(existsSync(context), `${name}: context ${context}`).toBe(true);
-      expect(existsSync(join(context, s.build!.dockerfile ?? 'Dockerfile')), `${name}: ${s.build!.dockerfile}`).toBe(true);
+      expect(s.build!.dockerfile, name).toBe('infra/deploy/Dockerfile');
+      expect(existsSync(join(context, s.build!.dockerfile!)), `${name}: ${s.build!.dockerfile}`).toBe(true);
+      expect(SERVICES, `${name}: SERVICE=${s.build!.args?.['SERVICE']}`).toContain(s.build!.args?.['SERVICE']);
     }
-    const dockerfiles = new Set(built.map(([, s]) => s.build!.dockerfile));
-    for (const service of SERVICES) {
-      expect(dockerfiles, service).toContain(`services/${service}/Dockerfile`);
-      expect(compose.services[service]?.build?.dockerfile, service).toBe(`services/${service}/Dockerfile`);
-    }
+    for (const service of SERVICES) expect(compose.services[service]?.build?.args?.['SERVICE'], service).toBe(service);
   });
 
   it('mounts only files that exist, and declares its named volumes', () => {
@@ -103,21 +102,24 @@ describe('infra/deploy/compose.yaml', () => {
   });
 });
 
-describe('services/*/Dockerfile', () => {
+describe('infra/deploy/Dockerfile', () => {
+  const text = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
+  it('is multi-stage from node:24-slim, builds and installs only the SERVICE workspace, runs it as a non-root user', () => {
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:24-slim$/mu);
+    expect([...text.matchAll(/^FROM /gmu)].length).toBeGreaterThanOrEqual(2);
+    expect([...text.matchAll(/^ARG SERVICE$/gmu)].length).toBe(2);
+    expect(text).toContain('npx turbo run build --filter=@ipasn/${SERVICE}...');
+    expect(text).toContain('npm ci --omit=dev --workspace=@ipasn/${SERVICE}');
+    expect(text).toMatch(/^USER node$/mu);
+    expect(text).toContain('exec node services/$IPASN_SERVICE/dist/main.js');
+    expect(existsSync(join(REPO, '.dockerignore'))).toBe(true);
+  });
+
   for (const service of SERVICES) {
-    it(`${service}: multi-stage from node:24-slim, npm ci --omit=dev of its workspace, non-root, runs its own main`, () => {
-      const text = readFileSync(join(REPO, 'services', service, 'Dockerfile'), 'utf8');
-      expect(text).toMatch(/^ARG NODE_IMAGE=node:24-slim$/mu);
-      expect([...text.matchAll(/^FROM /gmu)].length).toBeGreaterThanOrEqual(2);
-      expect(text).toContain(`npx turbo run build --filter=@ipasn/${service}...`);
-      expect(text).toContain(`npm ci --omit=dev --workspace=@ipasn/${service}`);
-      expect(text).toMatch(/^USER node$/mu);
-      expect(text).toContain(`CMD ["node", "services/${service}/dist/main.js"]`);
+    it(`${service}: its main exists, and every file it reads outside dist/ is copied (Lua, static files, schemas, topics, patches)`, () => {
       expect(existsSync(join(REPO, 'services', service, 'src', 'main.ts'))).toBe(true);
-      // Every file the runtime reads outside dist/ is copied: Lua scripts, static files, schemas, topics, patches.
-      for (const dir of ['lua', 'public']) if (existsSync(join(REPO, 'services', service, dir))) expect(text).toContain(`for x in dist lua public`);
+      for (const dir of ['lua', 'public']) if (existsSync(join(REPO, 'services', service, dir))) expect(text).toContain('for x in dist lua public');
       expect(text).toContain('cp -r schemas patches /out/');
-      expect(existsSync(join(dirname(COMPOSE), '..', '..', '.dockerignore'))).toBe(true);
     });
   }
 });

@@ -1,7 +1,10 @@
 /**
  * `loadConfig(env)`: one zod schema over the environment, parsed in `main`, never at import time.
- * Services extend `baseConfigSchema` with their own variables (`extendConfig`).
+ * Services extend `baseConfigSchema` with their own variables (`baseConfigSchema.extend({ … })`).
  */
+import { readFileSync } from 'node:fs';
+import { Agencies } from '@ipasn/contracts';
+import { IpasnError } from '@ipasn/errors';
 import { z } from 'zod';
 
 /** "true"/"false"/"1"/"0"/"yes"/"no" — never `z.coerce.boolean` (it turns "false" into true). */
@@ -39,11 +42,11 @@ export const baseConfigSchema = z.object({
 
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+/** A bad environment: fixed by the operator, never by a retry. */
+export class ConfigError extends IpasnError {
+  override name = 'ConfigError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', message, options);
   }
 }
 
@@ -54,11 +57,34 @@ function checkCrossFields<T extends BaseConfig>(c: T): T {
   return c;
 }
 
+/**
+ * Secrets may come from files (`<NAME>_FILE=/path`, the Docker/Kubernetes convention): for every
+ * variable `<NAME>` of the schema that is not set itself, `<NAME>_FILE`'s content (trailing newline
+ * removed) becomes `<NAME>`. Setting both is an error, so it is always clear which one is used.
+ * Other `*_FILE` variables of the environment (a shell's own) are left alone.
+ */
+export function resolveFileVariables(env: Record<string, string | undefined>, names: Iterable<string>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of names) {
+    const key = `${name}_FILE`;
+    const path = env[key];
+    if (path === undefined || path === '') continue;
+    if (env[name] !== undefined) throw new ConfigError(`${name} and ${key} are both set: keep one`);
+    try {
+      out[name] = readFileSync(path, 'utf8').replace(/\r?\n$/u, '');
+    } catch (err) {
+      throw new ConfigError(`${key}: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return out;
+}
+
 /** Parses `env` with `schema`; the error lists every bad variable with how to fix it. */
 export function loadConfig<S extends z.ZodType<BaseConfig>>(env: Record<string, string | undefined>, schema: S): z.infer<S>;
 export function loadConfig(env: Record<string, string | undefined>): BaseConfig;
 export function loadConfig(env: Record<string, string | undefined>, schema: z.ZodType<BaseConfig> = baseConfigSchema): BaseConfig {
-  const r = schema.safeParse(env);
+  const names = schema instanceof z.ZodObject ? Object.keys(schema.shape) : Object.keys(baseConfigSchema.shape);
+  const r = schema.safeParse(resolveFileVariables(env, names));
   if (!r.success) {
     const lines = r.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`, { cause: r.error });
@@ -67,6 +93,32 @@ export function loadConfig(env: Record<string, string | undefined>, schema: z.Zo
 }
 
 export { z };
+
+const port = () => z.coerce.number().int().min(0).max(65535);
+
+/**
+ * The ops-server variables of a service: `OPS_HOST`, `<PREFIX>_OPS_PORT` (0 picks a free port) and
+ * `PORT_FILE`. Spread into a service schema: `baseConfigSchema.extend({ ...opsConfig('SCORER', 9102), … })`.
+ */
+export function opsConfig<P extends string>(prefix: P, defaultPort: number) {
+  return {
+    /** Interface of /healthz, /readyz, /metrics (127.0.0.1: Prometheus scrapes from the same host or network). */
+    OPS_HOST: z.string().default('127.0.0.1'),
+    /** Written with the bound port (`npm run up` waits on /readyz through it); default `$IPASN_STATE_DIR/run/<service>.port`. */
+    PORT_FILE: z.string().optional(),
+    ...({ [`${prefix}_OPS_PORT`]: port().default(defaultPort) } as Record<`${P}_OPS_PORT`, z.ZodDefault<ReturnType<typeof port>>>),
+  };
+}
+
+/** The agency list in force: the file named (IPASN_AGENCIES_FILE), else the one shipped in packages/contracts. */
+export function loadAgencyList(file: string | undefined): Agencies {
+  if (!file) return Agencies.default();
+  try {
+    return Agencies.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new ConfigError(`IPASN_AGENCIES_FILE ${file} is not a readable agency list (see packages/contracts/src/data/agencies.json): ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** The SASL/SCRAM credentials of a config, when both are set (checked together by loadConfig). */
 export function kafkaSasl(c: Pick<BaseConfig, 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): { username: string; password: string } | undefined {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseConfigSchema, ConfigError, flag, loadConfig, z } from '../src/index.js';
 
@@ -34,5 +37,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DRY_RUN: 'yes' }, schema).DRY_RUN).toBe(true);
     expect(() => loadConfig({ DRY_RUN: 'maybe' }, schema)).toThrow(/DRY_RUN/u);
     expect(z).toBeDefined();
+  });
+
+  it('reads a secret from <NAME>_FILE, refuses both at once, and names an unreadable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ipasn-config-'));
+    const file = join(dir, 'pw');
+    writeFileSync(file, 's3cret-value\n', { mode: 0o600 });
+    const c = loadConfig({ KAFKA_SASL_USERNAME: 'normalizer', KAFKA_SASL_PASSWORD_FILE: file });
+    expect(c.KAFKA_SASL_PASSWORD).toBe('s3cret-value');
+    expect(() => loadConfig({ KAFKA_SASL_PASSWORD: 'x', KAFKA_SASL_PASSWORD_FILE: file })).toThrow(/both set/u);
+    expect(() => loadConfig({ KAFKA_SASL_PASSWORD_FILE: join(dir, 'missing') })).toThrow(/KAFKA_SASL_PASSWORD_FILE: cannot read/u);
+    // A shell's own *_FILE variables are none of the config's business.
+    expect(loadConfig({ TF_CLI_CONFIG_FILE: join(dir, 'missing') }).KAFKA_SASL_PASSWORD).toBeUndefined();
   });
 });

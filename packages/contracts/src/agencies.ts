@@ -81,7 +81,3 @@ export function agencyCodeOfSource(source: string): string | undefined {
 export function sourceOfAgency(code: string): string {
   return `/agencies/${code}`;
 }
-
-export function ingressTopic(code: string): string {
-  return `ipasn.ingress.${code}`;
-}

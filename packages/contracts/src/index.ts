@@ -2,3 +2,4 @@ export * from './domain.js';
 export * from './events.js';
 export * from './reasons.js';
 export * from './agencies.js';
+export * from './calendar.js';

@@ -1,6 +1,6 @@
 /**
  * Reject reason codes (events.md, "Rejects"). Checks run in this order and the first failure wins.
- * docs/reasons.md documents each; a test checks that the two agree.
+ * docs/errors.md documents each; a test (test/contract/errors.test.ts) checks that the two agree.
  */
 export const REJECT_REASONS = [
   'MALFORMED',

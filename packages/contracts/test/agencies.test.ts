@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Agencies, agencyCodeOfSource, ingressTopic, REJECT_REASONS, REJECT_REASON_DESCRIPTIONS } from '../src/index.js';
+import { Agencies, agencyCodeOfSource, REJECT_REASONS, REJECT_REASON_DESCRIPTIONS } from '../src/index.js';
 
 describe('the shipped agency list', () => {
   const agencies = Agencies.default();
@@ -29,7 +29,6 @@ describe('sources and topics', () => {
     expect(agencyCodeOfSource('/agencies/3004')).toBe('3004');
     expect(agencyCodeOfSource('/agencies/300')).toBeUndefined();
     expect(agencyCodeOfSource('agencies/3004')).toBeUndefined();
-    expect(ingressTopic('3004')).toBe('ipasn.ingress.3004');
   });
 });
 

@@ -1,33 +1,45 @@
 /**
  * The `eachBatch` consumer runner. A batch is handed to the handler in chunks; after each chunk the
- * runner resolves the chunk's last offset, heartbeats (kafkajs has no background heartbeat) and
- * commits. When a stop is requested it finishes the chunk in hand and commits exactly what was
- * processed: nothing more, nothing less.
+ * runner resolves the chunk's last offset, heartbeats (kafkajs has no background heartbeat),
+ * commits and records the group's lag. When a stop is requested it finishes the chunk in hand and
+ * commits exactly what was processed: nothing more, nothing less.
+ *
+ * Errors (style.md): a handler error that is retriable (`isRetriable`: a broker or Redis hiccup, a
+ * lost compare-and-set race) goes back to kafkajs, which re-delivers the chunk after a backoff;
+ * anything else (bad code: a TypeError, an invariant broken) stops the consumer and goes to
+ * `onFatal` — the service exits and its replacement replays the chunk. Never retried in a loop.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { isRetriable } from '@ipasn/errors';
 import type { Logger } from '@ipasn/logger';
-
-export type { KafkaMessage };
+import type { KafkaClient } from './client.js';
+import { rawOf } from './internal.js';
+import { consumerLagGauge, type MetricsRegistry } from './metrics.js';
+import type { InMessage } from './types.js';
 
 export interface ChunkContext {
   topic: string;
   partition: number;
-  /** The batch's high watermark (for lag). */
+  /** The batch's high watermark. */
   highWatermark: string;
   heartbeat(): Promise<void>;
   /** False once a stop was requested or the partition was revoked: finish quickly. */
   isActive(): boolean;
 }
 
-export type ChunkHandler = (messages: KafkaMessage[], ctx: ChunkContext) => Promise<void>;
+export type ChunkHandler = (messages: InMessage[], ctx: ChunkContext) => Promise<void>;
 
 export interface BatchConsumerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   groupId: string;
   /** Topic names or patterns (a RegExp subscribes to every matching topic). */
   topics: (string | RegExp)[];
   handler: ChunkHandler;
   logger: Logger;
+  /** Called once when the consumer stops for good: a non-retriable handler error, or kafkajs gave up. The service must exit. */
+  onFatal: (error: Error) => void;
+  /** Where `ipasn_consumergroup_lag` is recorded (messages behind the high watermark per partition). */
+  metrics?: MetricsRegistry;
   /** Messages per handler call; default 500. */
   chunkSize?: number;
   fromBeginning?: boolean;
@@ -42,21 +54,26 @@ export interface BatchConsumerOptions {
   commit?: 'consumer' | 'none';
   /** Called after every rebalance with this member's partitions per topic. */
   onAssignment?: (assignment: Record<string, number[]>) => void;
-  /** Called when kafkajs gives up (a crash it will not restart from): the service must exit. */
-  onFatal?: (error: Error) => void;
+  /** Called after every completed fetch request (e.g. to know a new group has taken its start position). */
+  onFetch?: () => void;
+  /** How long the broker may hold a fetch when there is nothing to return, ms (kafkajs default 5000). */
+  maxWaitMs?: number;
 }
 
 export class BatchConsumer {
   readonly #consumer: Consumer;
   readonly #options: BatchConsumerOptions;
   readonly #log: Logger;
+  readonly #lag: ReturnType<typeof consumerLagGauge> | undefined;
   #stopping = false;
+  #fatal = false;
   #stopped: Promise<void> | undefined;
 
   constructor(options: BatchConsumerOptions) {
     this.#options = options;
     this.#log = options.logger.child({ component: 'consumer', group: options.groupId });
-    this.#consumer = options.kafka.consumer({
+    this.#lag = options.metrics ? consumerLagGauge(options.metrics) : undefined;
+    this.#consumer = rawOf(options.kafka).consumer({
       groupId: options.groupId,
       readUncommitted: options.readUncommitted ?? false,
       sessionTimeout: options.sessionTimeout ?? 30_000,
@@ -64,22 +81,20 @@ export class BatchConsumer {
       metadataMaxAge: options.metadataMaxAge ?? 30_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 1_048_576,
+      ...(options.maxWaitMs !== undefined ? { maxWaitTimeInMs: options.maxWaitMs } : {}),
     });
-  }
-
-  get raw(): Consumer {
-    return this.#consumer;
   }
 
   /** Connects, subscribes and starts consuming; resolves once the consumer runs. */
   async start(): Promise<void> {
-    const { onAssignment, onFatal } = this.#options;
+    const { onAssignment, onFetch } = this.#options;
     if (onAssignment) {
       this.#consumer.on(this.#consumer.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
     }
+    if (onFetch) this.#consumer.on(this.#consumer.events.FETCH, () => onFetch());
     this.#consumer.on(this.#consumer.events.CRASH, (e) => {
       this.#log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
-      if (!e.payload.restart && !this.#stopping) onFatal?.(e.payload.error);
+      if (!e.payload.restart && !this.#stopping) this.#giveUp(e.payload.error);
     });
     await this.#consumer.connect();
     const { topics, fromBeginning } = this.#options;
@@ -91,6 +106,11 @@ export class BatchConsumer {
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.#eachBatch(payload, autoCommit),
     });
+  }
+
+  /** Moves this member's position on a partition it is assigned (e.g. to start at the end). */
+  seek(topic: string, partition: number, offset: string): void {
+    this.#consumer.seek({ topic, partition, offset });
   }
 
   async #eachBatch(payload: EachBatchPayload, autoCommit: boolean): Promise<void> {
@@ -106,7 +126,14 @@ export class BatchConsumer {
     for (let i = 0; i < batch.messages.length; i += size) {
       if (!ctx.isActive()) break;
       const chunk = batch.messages.slice(i, i + size);
-      await this.#options.handler(chunk, ctx);
+      try {
+        await this.#options.handler(chunk, ctx);
+      } catch (err) {
+        if (isRetriable(err)) throw err;
+        // Not resolved, not committed: whoever reads this partition next replays the chunk.
+        this.#giveUp(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
       const last = chunk[chunk.length - 1];
       if (last) {
         // Resolving also moves kafkajs's fetch position; without it the batch would be fetched again.
@@ -114,9 +141,19 @@ export class BatchConsumer {
         // Commit what the chunk processed now, so a stop or crash replays at most one chunk. In
         // 'none' mode the handler has committed the offsets inside its transaction.
         if (autoCommit) await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+        const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+        this.#lag?.set({ group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
       }
       await payload.heartbeat();
     }
+  }
+
+  #giveUp(error: Error): void {
+    if (this.#fatal) return;
+    this.#fatal = true;
+    this.#stopping = true;
+    this.#log.fatal({ err: error }, 'consumer stops: the error is not retriable');
+    this.#options.onFatal(error);
   }
 
   /**

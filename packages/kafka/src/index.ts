@@ -1,15 +1,24 @@
-export { createKafka, type Kafka, type KafkaClientConfig } from './client.js';
-export { BatchProducer, ProducerTransaction, type OutMessage, type BatchProducerOptions } from './producer.js';
-export { BatchConsumer, type BatchConsumerOptions, type ChunkContext, type ChunkHandler, type KafkaMessage } from './consumer.js';
+/**
+ * The Kafka adapter's contract (like bullmq's one backend interface): a client factory, a typed
+ * batch producer and transactional producer, the chunked consumer runner, admin sessions, group
+ * lag, range reads and the declarative topic list. Nothing here exposes a kafkajs type.
+ */
+export { createKafka, KafkaClient, type KafkaClientConfig } from './client.js';
+export { withAdmin, type KafkaAdmin, type TopicInfo, type TopicPartitionInfo, type GroupInfo, type CommittedOffset, type NewTopic, type ClusterInfo } from './admin.js';
+export { BatchProducer, ProducerTransaction, type BatchProducerOptions } from './producer.js';
+export { BatchConsumer, type BatchConsumerOptions, type ChunkContext, type ChunkHandler } from './consumer.js';
+export { groupLag, type PartitionLag, type GroupLagOptions } from './lag.js';
+export { readRange, readToEnd, collectRange, ReadTimeoutError, type ReadRequest, type ReadOptions, type ReadToEndOptions, type RangeResult } from './read.js';
+export { CONSUMER_LAG_METRIC, CONSUMER_LAG_SECONDS_METRIC, consumerLagGauge, type MetricsRegistry } from './metrics.js';
+export { headerStrings, type InMessage, type OutMessage, type PartitionOffsets } from './types.js';
 export {
   applyTopics,
   expandTopics,
-  groupLag,
   readTopicFile,
+  waitServed,
   DEFAULT_TOPICS_FILE,
   TopicFileSchema,
   type ApplyReport,
-  type PartitionLag,
   type TopicFile,
   type TopicSpec,
 } from './topics.js';

@@ -2,19 +2,13 @@
  * A typed batch producer. kafkajs does no linger batching of its own, so callers hand it many
  * messages at once and it sends one request per call (`sendBatch`, grouped by topic).
  */
-import kafkajs, { type Kafka, type Message, type Producer, type Transaction } from 'kafkajs';
+import kafkajs, { type Message, type Producer, type Transaction } from 'kafkajs';
+import type { KafkaClient } from './client.js';
+import { rawOf } from './internal.js';
+import type { OutMessage } from './types.js';
 
 const { CompressionTypes } = kafkajs;
 type CompressionTypes = (typeof CompressionTypes)[keyof typeof CompressionTypes];
-
-export interface OutMessage {
-  topic: string;
-  key: Buffer | string | null;
-  value: Buffer | null;
-  headers?: Record<string, string | Buffer>;
-  /** Explicit partition; the default murmur2 partitioner (Java-compatible) chooses otherwise. */
-  partition?: number;
-}
 
 export interface BatchProducerOptions {
   /** Idempotent producer (acks=-1, one request in flight); default true. */
@@ -44,9 +38,9 @@ export class BatchProducer {
   #connected = false;
   #closing: Promise<void> | undefined;
 
-  constructor(kafka: Kafka, options: BatchProducerOptions = {}) {
+  constructor(kafka: KafkaClient, options: BatchProducerOptions = {}) {
     const idempotent = options.idempotent ?? true;
-    this.#producer = kafka.producer({
+    this.#producer = rawOf(kafka).producer({
       idempotent: idempotent || options.transactionalId !== undefined,
       maxInFlightRequests: idempotent || options.transactionalId ? 1 : 5,
       allowAutoTopicCreation: false,
@@ -85,26 +79,30 @@ export class BatchProducer {
 }
 
 export class ProducerTransaction {
-  constructor(
-    readonly raw: Transaction,
-    readonly compression: CompressionTypes,
-  ) {}
+  readonly #tx: Transaction;
+  readonly #compression: CompressionTypes;
+
+  /** @internal */
+  constructor(tx: Transaction, compression: CompressionTypes) {
+    this.#tx = tx;
+    this.#compression = compression;
+  }
 
   async send(messages: readonly OutMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.raw.sendBatch({ acks: -1, compression: this.compression, topicMessages: groupByTopic(messages) });
+    await this.#tx.sendBatch({ acks: -1, compression: this.#compression, topicMessages: groupByTopic(messages) });
   }
 
   /** Adds the consumer offsets to the transaction (offset = the next message to read). */
   async sendOffsets(groupId: string, topic: string, partition: number, nextOffset: string): Promise<void> {
-    await this.raw.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
+    await this.#tx.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: [{ partition, offset: nextOffset }] }] });
   }
 
   commit(): Promise<void> {
-    return this.raw.commit();
+    return this.#tx.commit();
   }
 
   abort(): Promise<void> {
-    return this.raw.abort();
+    return this.#tx.abort();
   }
 }

@@ -3,9 +3,9 @@
  * what is missing, grow partitions (Kafka cannot shrink them), bring configs in line.
  */
 import { readFile } from 'node:fs/promises';
-import kafkajs, { type Admin, type Kafka } from 'kafkajs';
-
-const { ConfigResourceTypes } = kafkajs;
+import { IpasnError, isRetriable } from '@ipasn/errors';
+import { withAdmin, type KafkaAdmin } from './admin.js';
+import type { KafkaClient } from './client.js';
 import { z } from 'zod';
 
 const TopicSpecSchema = z.object({
@@ -60,17 +60,16 @@ export interface ApplyReport {
  * machine), so a create that fails that way is retried and the call returns only once ListOffsets,
  * which only a leader answers, succeeds everywhere.
  */
-export async function applyTopics(kafka: Kafka, specs: readonly TopicSpec[], options: { timeoutMs?: number } = {}): Promise<ApplyReport> {
+export async function applyTopics(kafka: KafkaClient, specs: readonly TopicSpec[], options: { timeoutMs?: number } = {}): Promise<ApplyReport> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(kafka, async (admin) => {
     let report: ApplyReport | undefined;
     for (;;) {
       try {
         const r = await applyWith(admin, specs);
         // A retry finds what the failed attempt created: keep the first attempt's "created".
-        report = report ? { ...r, created: [...report.created, ...r.created], unchanged: r.unchanged.filter((n) => !report!.created.includes(n)) } : r;
+        const before = report?.created ?? [];
+        report = { ...r, created: [...before, ...r.created], unchanged: r.unchanged.filter((n) => !before.includes(n)) };
         break;
       } catch (err) {
         if (Date.now() > deadline || !isRetriable(err)) throw err;
@@ -79,118 +78,50 @@ export async function applyTopics(kafka: Kafka, specs: readonly TopicSpec[], opt
     }
     await waitServed(admin, specs.map((s) => s.name), deadline);
     return report;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-function isRetriable(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true;
+  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitServed(admin: Admin, names: readonly string[], deadline: number): Promise<void> {
+/** Waits until every partition of `names` has a leader that answers ListOffsets. */
+export async function waitServed(admin: KafkaAdmin, names: readonly string[], deadline: number): Promise<void> {
   if (names.length === 0) return;
   for (;;) {
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: [...names] });
-      if (meta.topics.length === names.length && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
-        await Promise.all(names.map((n) => admin.fetchTopicOffsets(n)));
+      const meta = await admin.topicMetadata(names);
+      if (meta.length === names.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        await Promise.all(names.map((n) => admin.topicOffsets(n)));
         return;
       }
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
-    if (Date.now() > deadline) throw new Error(`topics not served by a leader in time: ${names.join(', ')}`);
+    if (Date.now() > deadline) throw new IpasnError('KAFKA_TOPIC_NOT_SERVED', `topics not served by a leader in time: ${names.join(', ')}`, { retriable: true });
     await sleep(100);
   }
 }
 
-async function applyWith(admin: Admin, specs: readonly TopicSpec[]): Promise<ApplyReport> {
+async function applyWith(admin: KafkaAdmin, specs: readonly TopicSpec[]): Promise<ApplyReport> {
   const report: ApplyReport = { created: [], grown: [], reconfigured: [], unchanged: [] };
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.name));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.name,
-        numPartitions: s.partitions,
-        replicationFactor: -1,
-        configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
-    report.created.push(...missing.map((s) => s.name));
-  }
+  await admin.createTopics(missing.map((s) => ({ name: s.name, partitions: s.partitions, config: s.config })));
+  report.created.push(...missing.map((s) => s.name));
   const present = specs.filter((s) => existing.has(s.name));
   if (present.length === 0) return report;
 
-  const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
-  const partitionsOf = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+  const meta = await admin.topicMetadata(present.map((s) => s.name));
+  const partitionsOf = new Map(meta.map((t) => [t.name, t.partitions.length]));
   const grow = present.filter((s) => (partitionsOf.get(s.name) ?? 0) < s.partitions);
-  if (grow.length > 0) {
-    await admin.createPartitions({ topicPartitions: grow.map((s) => ({ topic: s.name, count: s.partitions })) });
-    report.grown.push(...grow.map((s) => ({ name: s.name, from: partitionsOf.get(s.name) ?? 0, to: s.partitions })));
-  }
+  await admin.createPartitions(grow.map((s) => ({ name: s.name, count: s.partitions })));
+  report.grown.push(...grow.map((s) => ({ name: s.name, from: partitionsOf.get(s.name) ?? 0, to: s.partitions })));
 
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.name, configNames: Object.keys(s.config) })),
-  });
-  const current = new Map(
-    described.resources.map((r) => [r.resourceName, new Map(r.configEntries.map((e) => [e.configName, e.configValue]))]),
-  );
-  const drift = present.filter((s) =>
-    Object.entries(s.config).some(([k, v]) => current.get(s.name)?.get(k) !== v),
-  );
-  if (drift.length > 0) {
-    // AlterConfigs (non-incremental) replaces a topic's overrides: send the whole declared set.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: drift.map((s) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name: s.name,
-        configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
-    report.reconfigured.push(...drift.map((s) => s.name));
-  }
+  const current = await admin.topicConfigs(present.map((s) => ({ name: s.name, keys: Object.keys(s.config) })));
+  const drift = present.filter((s) => Object.entries(s.config).some(([k, v]) => current.get(s.name)?.get(k) !== v));
+  // AlterConfigs (non-incremental) replaces a topic's overrides: send the whole declared set.
+  await admin.setTopicConfigs(drift.map((s) => ({ name: s.name, config: s.config })));
+  report.reconfigured.push(...drift.map((s) => s.name));
   const touched = new Set([...report.grown.map((g) => g.name), ...report.reconfigured]);
   report.unchanged.push(...present.filter((s) => !touched.has(s.name)).map((s) => s.name));
   return report;
-}
-
-export interface PartitionLag {
-  topic: string;
-  partition: number;
-  committed: number;
-  end: number;
-  lag: number;
-}
-
-/** Lag in messages of a consumer group on a topic (end offset − committed offset). */
-export async function groupLag(kafka: Kafka, groupId: string, topic: string): Promise<PartitionLag[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const byPartition = new Map(
-      (committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
-    );
-    return ends
-      .map((e) => {
-        const end = Number(e.high);
-        const low = Number(e.low);
-        const c = byPartition.get(e.partition) ?? -1;
-        const from = c < 0 ? low : c;
-        return { topic, partition: e.partition, committed: c, end, lag: Math.max(0, end - from) };
-      })
-      .sort((a, b) => a.partition - b.partition);
-  } finally {
-    await admin.disconnect();
-  }
 }

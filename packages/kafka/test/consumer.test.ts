@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
-import { BatchConsumer, BatchProducer, groupLag, type KafkaMessage, type OutMessage } from '../src/index.js';
+import { IpasnError } from '@ipasn/errors';
+import { BatchConsumer, BatchProducer, groupLag, type InMessage, type OutMessage } from '../src/index.js';
 import { test } from './fixtures.js';
 
 const TIMEOUT = 120_000;
@@ -43,8 +44,11 @@ describe('BatchProducer + BatchConsumer (real Kafka)', () => {
         groupId,
         topics: [name],
         logger: silentLogger(),
+        onFatal: (err) => {
+          throw err;
+        },
         chunkSize: 250,
-        handler: async (messages: KafkaMessage[]) => {
+        handler: async (messages: InMessage[]) => {
           for (const m of messages) {
             const { key, seq } = JSON.parse(m.value!.toString()) as { key: string; seq: number };
             expect(m.key!.toString()).toBe(key);
@@ -65,7 +69,7 @@ describe('BatchProducer + BatchConsumer (real Kafka)', () => {
       const expected = Array.from({ length: N / KEYS }, (_, i) => i);
       for (const seqs of seen.values()) expect(seqs).toEqual(expected);
       // Everything processed was committed.
-      const lag = await groupLag(kafka, groupId, name);
+      const lag = await groupLag(kafka, groupId, [name]);
       expect(lag.reduce((s, p) => s + p.lag, 0)).toBe(0);
     },
     TIMEOUT,
@@ -89,6 +93,9 @@ describe('BatchProducer + BatchConsumer (real Kafka)', () => {
         groupId,
         topics: [name],
         logger: silentLogger(),
+        onFatal: (err) => {
+          throw err;
+        },
         chunkSize: 100,
         handler: async (messages) => {
           for (const m of messages) processed.push(Number(m.offset));
@@ -106,7 +113,7 @@ describe('BatchProducer + BatchConsumer (real Kafka)', () => {
       expect(processed.length).toBeLessThan(N);
       // Offsets processed are exactly 0..k-1, once each.
       expect(processed).toEqual(Array.from({ length: processed.length }, (_, i) => i));
-      const [lag] = await groupLag(kafka, groupId, name);
+      const [lag] = await groupLag(kafka, groupId, [name]);
       expect(lag?.committed).toBe(processed.length);
       expect(lag?.lag).toBe(N - processed.length);
 
@@ -117,6 +124,9 @@ describe('BatchProducer + BatchConsumer (real Kafka)', () => {
         groupId,
         topics: [name],
         logger: silentLogger(),
+        onFatal: (err) => {
+          throw err;
+        },
         handler: async (messages) => {
           for (const m of messages) resumed.push(Number(m.offset));
           await Promise.resolve();
@@ -127,6 +137,85 @@ describe('BatchProducer + BatchConsumer (real Kafka)', () => {
       await again.stop();
       expect(resumed[0]).toBe(processed.length);
       expect(resumed.length).toBe(N - processed.length);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a programmer error stops the consumer and goes to onFatal once; nothing of the chunk is committed',
+    async ({ kafka, topic }) => {
+      const name = await topic(1);
+      const producer = new BatchProducer(kafka);
+      await producer.connect();
+      await producer.send(Array.from({ length: 300 }, (_, i) => ({ topic: name, key: 'k', value: Buffer.from(String(i)) })));
+      await producer.close();
+      const groupId = `test-${randomUUID()}`;
+      const fatal: Error[] = [];
+      let calls = 0;
+      const consumer = new BatchConsumer({
+        kafka,
+        groupId,
+        topics: [name],
+        logger: silentLogger(),
+        chunkSize: 100,
+        onFatal: (err) => fatal.push(err),
+        handler: async (messages) => {
+          calls++;
+          await Promise.resolve();
+          // The second chunk hits a bug: a TypeError is never retried.
+          if (Number(messages[0]!.offset) >= 100) (undefined as unknown as { x: () => void }).x();
+        },
+      });
+      await consumer.start();
+      await until(() => fatal.length > 0, 60_000);
+      // Give kafkajs the chance to hand the batch over again: the stopped runner must not take it.
+      await new Promise((r) => setTimeout(r, 1_000));
+      await consumer.stop();
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]).toBeInstanceOf(TypeError);
+      expect(calls).toBe(2);
+      const [lag] = await groupLag(kafka, groupId, [name]);
+      expect(lag?.committed).toBe(100);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    'a retriable error hands the chunk back: it is delivered again and then committed once',
+    async ({ kafka, topic }) => {
+      const name = await topic(1);
+      const producer = new BatchProducer(kafka);
+      await producer.connect();
+      await producer.send(Array.from({ length: 50 }, (_, i) => ({ topic: name, key: 'k', value: Buffer.from(String(i)) })));
+      await producer.close();
+      const groupId = `test-${randomUUID()}`;
+      const delivered: number[] = [];
+      let failures = 0;
+      const consumer = new BatchConsumer({
+        kafka,
+        groupId,
+        topics: [name],
+        logger: silentLogger(),
+        chunkSize: 50,
+        onFatal: (err) => {
+          throw err;
+        },
+        handler: async (messages) => {
+          await Promise.resolve();
+          if (failures < 2) {
+            failures++;
+            throw new IpasnError('TEST_HICCUP', 'a transient failure', { retriable: true });
+          }
+          for (const m of messages) delivered.push(Number(m.offset));
+        },
+      });
+      await consumer.start();
+      await until(() => delivered.length >= 50, 60_000);
+      await consumer.stop();
+      expect(failures).toBe(2);
+      expect(delivered).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      const [lag] = await groupLag(kafka, groupId, [name]);
+      expect(lag?.lag).toBe(0);
     },
     TIMEOUT,
   );

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
-import { applyTopics, createKafka, type Kafka } from '../src/index.js';
+import { applyTopics, createKafka, withAdmin, type KafkaClient } from '../src/index.js';
 
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
 
 interface Fixtures {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Creates a uniquely named topic, deleted when the test finishes. */
   topic: (partitions: number) => Promise<string>;
 }
@@ -24,11 +24,6 @@ export const test = base.extend<Fixtures>({
       created.push(name);
       return name;
     });
-    if (created.length > 0) {
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: created });
-      await admin.disconnect();
-    }
+    await withAdmin(kafka, (admin) => admin.deleteTopics(created));
   },
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
-import { applyTopics, expandTopics, readTopicFile, type TopicSpec } from '../src/index.js';
+import { applyTopics, expandTopics, readTopicFile, withAdmin, type TopicSpec } from '../src/index.js';
 import { test } from './fixtures.js';
 
 describe('the declarative topic list', () => {
@@ -27,10 +27,7 @@ describe('the declarative topic list', () => {
         expect(changed.reconfigured).toEqual([name]);
         expect((await applyTopics(kafka, [{ ...spec, partitions: 4, config: { 'cleanup.policy': 'delete' } }])).unchanged).toEqual([name]);
       } finally {
-        const admin = kafka.admin();
-        await admin.connect();
-        await admin.deleteTopics({ topics: [name] });
-        await admin.disconnect();
+        await withAdmin(kafka, (admin) => admin.deleteTopics([name]));
       }
     },
     60_000,

@@ -1,32 +1,10 @@
 /**
- * Calendar arithmetic without `Date` quirks (two-digit years, local time zones). Asia/Jakarta is
- * taken as a fixed UTC+07:00: it has had no daylight saving or offset change since 1964.
+ * The spellings of dates and timestamps agencies send (events.md, Aliases), parsed without `Date`
+ * quirks (two-digit years, local time zones) on the shared calendar of @ipasn/contracts.
  */
+import { daysFromCivil, isRealDate, JAKARTA_OFFSET_MS, MS_PER_DAY } from '@ipasn/contracts';
 
-export const MS_PER_DAY = 86_400_000;
-export const JAKARTA_OFFSET_MS = 7 * 3_600_000;
-
-export function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-
-export function isRealDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const max = m === 2 && isLeapYear(y) ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0);
-  return d <= max;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
+export { isRealDate, jakartaMidnightMs, MS_PER_DAY } from '@ipasn/contracts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/u;
 const DMY_DATE = /^(\d{2})([-/])(\d{2})\2(\d{4})$/u;
@@ -47,14 +25,6 @@ export function parseCalendarDate(text: string): string | undefined {
     [, d = '', , m = '', y = ''] = dmy;
   }
   return isRealDate(Number(y), Number(m), Number(d)) ? `${y}-${m}-${d}` : undefined;
-}
-
-/** The instant 00:00 Asia/Jakarta starts a canonical `YYYY-MM-DD` date, in epoch ms. */
-export function jakartaMidnightMs(isoDate: string): number {
-  const y = Number(isoDate.slice(0, 4));
-  const m = Number(isoDate.slice(5, 7));
-  const d = Number(isoDate.slice(8, 10));
-  return daysFromCivil(y, m, d) * MS_PER_DAY - JAKARTA_OFFSET_MS;
 }
 
 /** The calendar year in Asia/Jakarta at an instant. */

@@ -4,7 +4,7 @@
  * never throws on any input; exceptions are only caught where the platform throws them (bad UTF-8,
  * bad JSON), never raised on the happy path.
  */
-import { EVENT_TYPES, type Agencies, type CanonicalEvent, type RejectReason } from '@ipasn/contracts';
+import { EVENT_TYPES, REJECT_REASONS, type Agencies, type CanonicalEvent, type RejectReason } from '@ipasn/contracts';
 import type { z } from 'zod';
 import { jakartaYear } from './calendar.js';
 import { agencyNotes, futureNotes, nipNotes, topicNotes, type Note } from './checks.js';
@@ -28,17 +28,11 @@ export interface NormalizeContext {
   topicAgency?: string | undefined;
 }
 
-/** The reasons the normalizer decides (checks 1–7); NOT_OWNER and UNKNOWN_RECORD are the scorer's. */
-export const NORMALIZER_REJECT_REASONS = [
-  'MALFORMED',
-  'UNSUPPORTED_TYPE',
-  'SCHEMA_INVALID',
-  'INVALID_NIP',
-  'UNKNOWN_AGENCY',
-  'AGENCY_MISMATCH',
-  'FUTURE_DATED',
-] as const satisfies readonly RejectReason[];
-export type NormalizerRejectReason = (typeof NORMALIZER_REJECT_REASONS)[number];
+/** The reasons the normalizer decides (checks 1–7); the later checks are the scorer's, where the profile is. */
+export type NormalizerRejectReason = Exclude<RejectReason, 'NOT_OWNER' | 'UNKNOWN_RECORD'>;
+export const NORMALIZER_REJECT_REASONS: readonly NormalizerRejectReason[] = REJECT_REASONS.filter(
+  (r): r is NormalizerRejectReason => r !== 'NOT_OWNER' && r !== 'UNKNOWN_RECORD',
+);
 
 export interface Reject {
   ok: false;

@@ -30,9 +30,6 @@ export function topicNames(prefix = ''): TopicNames {
   };
 }
 
-/** The production names (no prefix). */
-export const TOPICS = topicNames();
-
 export const GROUPS = {
   normalizer: 'ipasn-normalizer',
   scorer: 'ipasn-scorer',

@@ -5,6 +5,7 @@
  */
 import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { IpasnError } from '@ipasn/errors';
 import type { Logger } from '@ipasn/logger';
 
 export interface RunsOptions {
@@ -54,7 +55,7 @@ export class ChunkedRuns<Chunk, RunData, ChunkResult> {
       })),
     });
     const id = node.job.id;
-    if (!id) throw new Error('BullMQ returned a run without an id');
+    if (!id) throw new IpasnError('QUEUE_NO_ID', 'BullMQ returned a run without an id', { retriable: true });
     return id;
   }
 

@@ -6,6 +6,7 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { IpasnError } from '@ipasn/errors';
 import type { Logger } from '@ipasn/logger';
 
 export interface PeriodicJobOptions<T> {
@@ -76,7 +77,7 @@ export class PeriodicJob<T> {
 
   /** Starts processing runs, one at a time. */
   start(handler: (data: T, run: PeriodicRun) => Promise<void>): void {
-    if (this.#worker) throw new Error('periodic job already started');
+    if (this.#worker) throw new IpasnError('QUEUE_ALREADY_STARTED', 'periodic job already started');
     const manual = `${this.#options.schedulerId}-manual`;
     this.#worker = new Worker<T, void>(
       this.#options.queueName,

@@ -6,6 +6,7 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { IpasnError } from '@ipasn/errors';
 import type { Logger } from '@ipasn/logger';
 
 export interface TimerJob {
@@ -86,7 +87,7 @@ export class KeyedTimers {
 
   /** Starts processing due timers; the handler may call `schedule` for the same key. */
   start(handler: (job: TimerJob) => Promise<void>, concurrency = 4): void {
-    if (this.#worker) throw new Error('timers already started');
+    if (this.#worker) throw new IpasnError('QUEUE_ALREADY_STARTED', 'timers already started');
     const log = this.#options.logger.child({ component: 'timers', queue: this.#options.queueName });
     this.#worker = new Worker<TimerJob>(this.#options.queueName, (job: Job<TimerJob>) => handler(job.data), {
       connection: this.#options.connection,

@@ -4,6 +4,7 @@
  * apart from a real duplicate. One pipelined round trip per call; marks expire after `ttlSeconds`.
  */
 import type { Redis } from 'ioredis';
+import { discarded } from './index.js';
 
 export type DedupeVerdict = 'first' | 'redelivery' | 'duplicate';
 
@@ -20,7 +21,7 @@ export class DedupeStore {
     private readonly prefix: string,
     private readonly ttlSeconds: number,
   ) {
-    if (ttlSeconds < 1) throw new Error('dedupe TTL must be at least one second');
+    if (ttlSeconds < 1) throw new RangeError('dedupe TTL must be at least one second');
   }
 
   /** Marks every key not yet marked; entries are judged in order (a later copy in the same call is a duplicate). */
@@ -30,7 +31,7 @@ export class DedupeStore {
     // SET NX GET (Redis ≥ 7): sets when absent and returns the previous value either way.
     for (const e of entries) pipeline.set(this.prefix + e.key, e.coordinates, 'EX', this.ttlSeconds, 'NX', 'GET');
     const results = await pipeline.exec();
-    if (!results) throw new Error('dedupe pipeline was discarded');
+    if (!results) throw discarded('dedupe marks');
     return results.map(([err, previous], i) => {
       if (err) throw err;
       if (previous === null) return 'first';

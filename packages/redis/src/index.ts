@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis, type RedisOptions } from 'ioredis';
+import { IpasnError } from '@ipasn/errors';
 import type { Logger } from '@ipasn/logger';
 
 export type { Redis };
@@ -54,7 +55,7 @@ export async function readLuaScripts(dir: string | URL): Promise<LuaScript[]> {
   return Promise.all(
     files.map(async (file) => {
       const m = SCRIPT_FILE.exec(file);
-      if (!m?.[1] || !m[2]) throw new Error(`Lua script file name must be <name>-<numKeys>.lua: ${file}`);
+      if (!m?.[1] || !m[2]) throw new IpasnError('LUA_SCRIPT', `Lua script file name must be <name>-<numKeys>.lua: ${file}`);
       return { name: m[1], numberOfKeys: Number(m[2]), source: await readFile(join(path, file), 'utf8') };
     }),
   );
@@ -77,19 +78,15 @@ export class LuaScripts {
     return new LuaScripts(redis, await readLuaScripts(dir));
   }
 
-  has(name: string): boolean {
-    return this.#scripts.has(name);
-  }
-
   /** Runs a script; the number of keys must match its file name. */
   async run(name: string, keys: readonly string[], args: readonly (string | number | Buffer)[] = []): Promise<unknown> {
     const script = this.#scripts.get(name);
-    if (!script) throw new Error(`unknown Lua script ${name}`);
+    if (!script) throw new IpasnError('LUA_SCRIPT', `unknown Lua script ${name}`);
     if (keys.length !== script.numberOfKeys) {
-      throw new Error(`Lua script ${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
+      throw new IpasnError('LUA_SCRIPT', `Lua script ${name} takes ${script.numberOfKeys} keys, got ${keys.length}`);
     }
     const fn = (this.#redis as unknown as Record<string, ScriptFn>)[name];
-    if (!fn) throw new Error(`Lua script ${name} is not registered on this connection`);
+    if (!fn) throw new IpasnError('LUA_SCRIPT', `Lua script ${name} is not registered on this connection`);
     return fn.call(this.#redis, ...keys, ...args);
   }
 }
@@ -105,3 +102,8 @@ export async function closeRedis(redis: Redis): Promise<void> {
 }
 
 export { DedupeStore, type DedupeEntry, type DedupeVerdict } from './dedupe.js';
+
+/** A pipeline or transaction that Redis discarded (EXEC aborted, connection lost): try again. */
+export function discarded(what: string): IpasnError {
+  return new IpasnError('REDIS_DISCARDED', `${what}: Redis discarded the pipeline`, { retriable: true });
+}

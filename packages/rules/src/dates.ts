@@ -3,24 +3,11 @@
  * service), so there is no time zone here at all: only proleptic Gregorian day counting.
  * Well-formed ISO dates compare correctly as strings, which the hot paths rely on.
  */
-import type { IsoDate } from '@ipasn/contracts';
+import { civilFromDays, daysFromCivil, daysInMonth, formatYmd, type IsoDate, type Ymd } from '@ipasn/contracts';
+
+export { daysInMonth, isLeapYear } from '@ipasn/contracts';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/u;
-
-interface Ymd {
-  y: number;
-  m: number;
-  d: number;
-}
-
-export function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-export function daysInMonth(y: number, m: number): number {
-  if (m === 2) return isLeapYear(y) ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
 
 function parse(date: IsoDate): Ymd {
   const m = DATE_RE.exec(date);
@@ -34,9 +21,9 @@ function parse(date: IsoDate): Ymd {
   return { y, m: mo, d };
 }
 
-function format({ y, m, d }: Ymd): IsoDate {
-  if (y < 0 || y > 9999) throw new RangeError(`year ${y} is outside 0000–9999`);
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+function format(ymd: Ymd): IsoDate {
+  if (ymd.y < 0 || ymd.y > 9999) throw new RangeError(`year ${ymd.y} is outside 0000–9999`);
+  return formatYmd(ymd);
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -67,31 +54,11 @@ export function addMonths(date: IsoDate, n: number): IsoDate {
   return format({ y: ny, m: nm, d: Math.min(d, daysInMonth(ny, nm)) });
 }
 
-// Days since 1970-01-01 (Howard Hinnant's days_from_civil): exact integer arithmetic, no Date.
-function toDayNumber({ y, m, d }: Ymd): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function fromDayNumber(z0: number): Ymd {
-  const z = z0 + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
+const toDayNumber = ({ y, m, d }: Ymd): number => daysFromCivil(y, m, d);
 
 export function addDays(date: IsoDate, n: number): IsoDate {
   if (!Number.isSafeInteger(n)) throw new RangeError(`days must be an integer, got ${n}`);
-  return format(fromDayNumber(toDayNumber(parse(date)) + n));
+  return format(civilFromDays(toDayNumber(parse(date)) + n));
 }
 
 /** Whole days from `a` to `b` (positive when `b` is later). */

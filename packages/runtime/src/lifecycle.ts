@@ -20,6 +20,7 @@ export interface LifecycleOptions {
 
 export class Lifecycle {
   readonly #steps: ShutdownStep[] = [];
+  readonly #final: ShutdownStep[] = [];
   readonly #log: Logger;
   readonly #options: LifecycleOptions;
   #done: Promise<number> | undefined;
@@ -32,6 +33,12 @@ export class Lifecycle {
   /** Adds a step; steps run in the order they were added. */
   onShutdown(name: string, run: ShutdownStep['run']): this {
     this.#steps.push({ name, run });
+    return this;
+  }
+
+  /** Adds a step that runs after every `onShutdown` step (connections, the ops server), in the order added. */
+  onFinally(name: string, run: ShutdownStep['run']): this {
+    this.#final.push({ name, run });
     return this;
   }
 
@@ -57,7 +64,7 @@ export class Lifecycle {
       timer.unref();
     });
     const steps = (async () => {
-      for (const step of this.#steps) {
+      for (const step of [...this.#steps, ...this.#final]) {
         const t0 = performance.now();
         try {
           await step.run();

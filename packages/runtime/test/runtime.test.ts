@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
-import { Counter, createRegistry, Lifecycle, startOpsServer } from '../src/index.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '@ipasn/config';
+import { Counter, createRegistry, Lifecycle, serviceRuntime, startOpsServer } from '../src/index.js';
 
 describe('Lifecycle', () => {
   it('runs steps once, in order, even when called twice, and continues past a failing step', async () => {
@@ -60,5 +64,29 @@ describe('ops server', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('serviceRuntime', () => {
+  it('prefixes group ids, writes the port file, and shuts down the service steps before its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ipasn-runtime-'));
+    const codes: number[] = [];
+    const config = loadConfig({ IPASN_TOPIC_PREFIX: 't1.', LOG_LEVEL: 'silent' });
+    const rt = serviceRuntime('tester', config, { opsPort: 0, portFile: join(dir, 'tester.port'), signals: false, exit: (c) => codes.push(c) });
+    expect(rt.groupId('ipasn-tester')).toBe('t1.ipasn-tester');
+    expect(rt.topics.events).toBe('t1.ipasn.events');
+    const order: string[] = [];
+    rt.onShutdown('stop intake', () => void order.push('intake'));
+    const { port } = await rt.startOps({ ok: () => true });
+    expect(readFileSync(join(dir, 'tester.port'), 'utf8')).toBe(String(port));
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    rt.onShutdown('flush producer', async () => {
+      // While the service's steps run, the ops server still answers, and says "not ready".
+      order.push(`readyz ${(await fetch(`http://127.0.0.1:${port}/readyz`)).status}`);
+    });
+    expect(await rt.lifecycle.shutdown('test')).toBe(0);
+    expect(order).toEqual(['intake', 'readyz 503']);
+    expect(codes).toEqual([0]);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 });

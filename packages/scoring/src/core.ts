@@ -5,7 +5,7 @@
  * ownership rejects, and the next time-driven rescore. No I/O, no clock: `ScoringContext` carries
  * the evaluation date and the computation time.
  */
-import type { CanonicalEvent, IsoDate, RuleSetId } from '@ipasn/contracts';
+import { jakartaDate, jakartaMidnightMs, type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
 import { applyEvent, isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
 import type { CauseKind, ScoreCause, ScoreEvent } from '@ipasn/serde';
 import { minimize, newState, type EmployeeState } from './state.js';
@@ -42,15 +42,13 @@ export interface ChunkResult {
   timers: { key: string; dueAt: number | null }[];
 }
 
-/** 00:00 Asia/Jakarta (UTC+7, no DST) of a date, as epoch ms. */
-export function jakartaMidnight(date: IsoDate): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) - 7 * 3_600_000;
-}
 
-/** The calendar date in Asia/Jakarta at an instant. */
-export function jakartaDate(epochMs: number): IsoDate {
-  return new Date(epochMs + 7 * 3_600_000).toISOString().slice(0, 10);
+/**
+ * The context a scorer evaluates with at `now` (epoch ms): a pinned evaluation date
+ * (`SCORING_AS_OF`) is not time-driven; a live one is today's date in Asia/Jakarta.
+ */
+export function scoringContext(o: { ruleSets: readonly RuleSet[]; now: number; asOf?: IsoDate | undefined }): ScoringContext {
+  return { asOf: o.asOf ?? jakartaDate(o.now), ruleSets: o.ruleSets, computedAt: o.now, timeDriven: o.asOf === undefined };
 }
 
 /** The earliest instant at which any rule set's score changes by time alone, or null. */
@@ -61,7 +59,7 @@ export function nextDue(state: EmployeeState, ctx: ScoringContext): number | nul
     const d = nextChange(state.profile, ctx.asOf, rs);
     if (d !== null && (best === null || d < best)) best = d;
   }
-  return best === null ? null : jakartaMidnight(best);
+  return best === null ? null : jakartaMidnightMs(best);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
 import { RULE_SETS } from '@ipasn/rules';
-import { applyChunk, decodeState, encodeState, jakartaDate, jakartaMidnight, rescore, type EmployeeState, type EventInput, type ScoringContext } from '../src/index.js';
+import { jakartaDate, jakartaMidnightMs as jakartaMidnight } from '@ipasn/contracts';
+import { applyChunk, rescore, scoringContext, type EmployeeState, type EventInput, type ScoringContext } from '../src/index.js';
 
 const NIP = '198501012010011001';
 const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true };
@@ -88,9 +89,10 @@ describe('rescore and codec', () => {
     expect(r.scores.every((x) => x.cause.kind === 'CLOCK' && x.version === 2)).toBe(true);
   });
 
-  it('round-trips a state and converts Jakarta dates', () => {
-    const s = run(null, inputs([upsert('4011')])).states.get(NIP)!;
-    expect(decodeState(encodeState(s))).toEqual(s);
+  it('converts Jakarta dates; a live context evaluates as of today in Jakarta, a pinned one is not time-driven', () => {
+    const now = jakartaMidnight('2025-03-15') + 3_600_000;
+    expect(scoringContext({ ruleSets: [], now })).toEqual({ asOf: '2025-03-15', ruleSets: [], computedAt: now, timeDriven: true });
+    expect(scoringContext({ ruleSets: [], now, asOf: '2024-12-31' })).toMatchObject({ asOf: '2024-12-31', timeDriven: false });
     expect(jakartaDate(jakartaMidnight('2025-03-15'))).toBe('2025-03-15');
     expect(jakartaDate(jakartaMidnight('2025-03-15') - 1)).toBe('2025-03-14');
   });

@@ -2,6 +2,8 @@
  * The one error class of this package. Codes are stable strings (documented in README.md, checked by
  * a test); none is retriable: bad bytes stay bad, so a consumer dead-letters them instead of retrying.
  */
+import { IpasnError } from '@ipasn/errors';
+
 export const SERDE_ERROR_CODES = [
   'BAD_MARKER',
   'TRUNCATED',
@@ -18,16 +20,12 @@ export const SERDE_ERROR_CODES = [
 ] as const;
 export type SerdeErrorCode = (typeof SERDE_ERROR_CODES)[number];
 
-export class SerdeError extends Error {
-  override readonly name = 'SerdeError';
-  /** Bad data or a bad schema set never heals by retrying. */
-  readonly retriable = false;
+/** Bad data or a bad schema set never heals by retrying. */
+export class SerdeError extends IpasnError {
+  override name = 'SerdeError';
+  declare readonly code: SerdeErrorCode;
 
-  constructor(
-    readonly code: SerdeErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: SerdeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, { ...options, retriable: false });
   }
 }

@@ -79,9 +79,10 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
     await producer.connect();
     const store = await AggregateStore.open(redis, prefix);
     const schemaRegistry = SchemaRegistry.load();
-    const reader = new KafkaReader(kafka, `${config.IPASN_TOPIC_PREFIX}ipasn-console-reader-`, logger.child({ component: 'offset-reader' }));
+    const readerPrefix = `${config.IPASN_TOPIC_PREFIX}ipasn-console-reader-`;
+    const reader = new KafkaReader(kafka, readerPrefix);
     const staleStore = new StaleStore(redis, prefix);
-    const lag = new LagCache((now) => readGroupLag(kafka, reader, topics, watchedGroups(config), now), config.CONSOLE_LAG_CACHE_MS, clock);
+    const lag = new LagCache((now) => readGroupLag(kafka, readerPrefix, topics, watchedGroups(config), now), config.CONSOLE_LAG_CACHE_MS, clock);
     const registry = createRegistry('console');
     const metrics = consoleMetrics(registry, { stale: staleStore, lag });
 

@@ -6,7 +6,7 @@
  * a rare reason may scan further back, up to a scan limit per request.
  */
 import { agencyCodeOfSource, REJECT_REASONS, type RejectReason } from '@ipasn/contracts';
-import type { KafkaMessage } from '@ipasn/kafka';
+import type { InMessage } from '@ipasn/kafka';
 import type { TopicNames } from '@ipasn/pipeline';
 import { fromAvroCanonicalEvent, type DeadLetter, type SchemaRegistry } from '@ipasn/serde';
 import type { KafkaReader, PartitionOffsets, ReadRequest } from './kafka-reader.js';
@@ -78,7 +78,7 @@ export function isRejectReason(s: string): s is RejectReason {
 }
 
 /** Decodes one DLQ message into what the console shows; null when it is not a DeadLetter. */
-export function toItem(m: KafkaMessage, partition: number, registry: SchemaRegistry, topics: TopicNames): { item: DlqItem; dl: DeadLetter } | null {
+export function toItem(m: InMessage, partition: number, registry: SchemaRegistry, topics: TopicNames): { item: DlqItem; dl: DeadLetter } | null {
   if (!m.value) return null;
   let dl: DeadLetter;
   try {

@@ -2,6 +2,7 @@
  * The console's Prometheus metrics. Stale flags and lag are read on scrape (from Redis, and from the
  * lag cache), so every console instance reports the same values, whichever ran the job.
  */
+import { CONSUMER_LAG_METRIC, CONSUMER_LAG_SECONDS_METRIC } from '@ipasn/kafka';
 import { Counter, Gauge, type Registry } from '@ipasn/runtime';
 import type { LagCache } from './freshness.js';
 import type { StaleStore } from './stale.js';
@@ -30,7 +31,7 @@ export function consoleMetrics(registry: Registry, sources: { stale: StaleStore;
     },
   });
   const lagMessages = new Gauge({
-    name: 'ipasn_consumer_lag_messages',
+    name: CONSUMER_LAG_METRIC,
     help: 'Messages not yet consumed by a pipeline consumer group, per partition',
     labelNames: ['group', 'topic', 'partition'],
     registers: [registry],
@@ -41,7 +42,7 @@ export function consoleMetrics(registry: Registry, sources: { stale: StaleStore;
     },
   });
   const lagSeconds = new Gauge({
-    name: 'ipasn_consumer_lag_seconds',
+    name: CONSUMER_LAG_SECONDS_METRIC,
     help: 'Age of the oldest message not yet consumed by a pipeline consumer group, per partition (0 without lag)',
     labelNames: ['group', 'topic', 'partition'],
     registers: [registry],

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { BatchProducer } from '@ipasn/kafka';
-import { silentLogger } from '@ipasn/logger';
 import { deadLetterMessage, recordFreshness } from '@ipasn/pipeline';
 import { SchemaRegistry } from '@ipasn/serde';
 import { DAY_MS, KafkaReader, type ConsoleHandle } from '../src/index.js';
@@ -153,7 +152,7 @@ describe('web console in headless Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'dlq-redriven.png'), fullPage: true });
 
     // The original bytes are back on the agency's ingress topic.
-    const reader = new KafkaReader(kafka, `${ns.topicPrefix}ui-reader-`, silentLogger());
+    const reader = new KafkaReader(kafka, `${ns.topicPrefix}ui-reader-`);
     const copy = await until('the redriven message on ingress', async () => {
       const offsets = await reader.offsets(ns.topics.ingress('3004'));
       const reads = await reader.read(offsets.filter((o) => o.high > o.low).map((o) => ({ topic: ns.topics.ingress('3004'), partition: o.partition, from: o.low, to: o.high })));

@@ -10,7 +10,6 @@ import { deadLetterMessage } from '@ipasn/pipeline';
 import { SchemaRegistry, toAvroCanonicalEvent } from '@ipasn/serde';
 import { KafkaReader, type ConsoleHandle, type DlqItem, type DlqPage, type RedriveRecord, type RedriveResult } from '../src/index.js';
 import { createTopics, getJson, postJson, startService, startTestConsole, test, until } from './fixtures.js';
-import { silentLogger } from '@ipasn/logger';
 
 const NIP = '198501012010011001';
 const upsert = (source: string, id: string, data: Record<string, unknown>) =>
@@ -96,7 +95,7 @@ describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
       { id: '0-99999', status: 'not-found', target: null, reason: null },
     ]);
     // The ingress topic now holds the same bytes and key at a new offset…
-    const reader = new KafkaReader(kafka, `${ns.topicPrefix}test-reader-`, silentLogger());
+    const reader = new KafkaReader(kafka, `${ns.topicPrefix}test-reader-`);
     const [read] = await reader.read([{ topic: ns.topics.ingress('3004'), partition: 0, from: 4, to: 5 }]);
     expect(read?.messages[0]?.value?.toString()).toBe('this is {not json');
     expect(read?.messages[0]?.key?.toString()).toBe(before.key);
@@ -148,7 +147,7 @@ describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
     expect(JSON.parse(item.original)).toMatchObject({ id: 'e-7', nip: NIP, type: 'ipasn.record.retracted' });
     const res = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [item.id], operator: 'ani' });
     expect(res.body.results[0]).toMatchObject({ status: 'redriven', target: ns.topics.events });
-    const reader = new KafkaReader(kafka, `${ns.topicPrefix}test-reader-`, silentLogger());
+    const reader = new KafkaReader(kafka, `${ns.topicPrefix}test-reader-`);
     const offsets = await reader.offsets(ns.topics.events);
     const withData = offsets.filter((o) => o.high > o.low);
     const reads = await reader.read(withData.map((o) => ({ topic: ns.topics.events, partition: o.partition, from: o.low, to: o.high })));

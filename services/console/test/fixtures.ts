@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { test as base } from 'vitest';
 import { AggregateStore, deleteMatching } from '@ipasn/aggregates';
 import { Agencies, type Category, type EmploymentType, type RuleSetId } from '@ipasn/contracts';
-import { applyTopics, createKafka, expandTopics, readTopicFile, type Kafka } from '@ipasn/kafka';
+import { applyTopics, createKafka, expandTopics, readTopicFile, withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
@@ -144,27 +144,21 @@ export async function loadDataset(redis: Redis, prefix: string, o: { seed: strin
   return { byAgency: parse<AgencySummary>(byAgency.stdout), employees, streamFile };
 }
 
-export async function createTopics(kafka: Kafka, ns: Namespace, codes: readonly string[] = AGENCIES.all.map((a) => a.code)): Promise<void> {
+export async function createTopics(kafka: KafkaClient, ns: Namespace, codes: readonly string[] = AGENCIES.all.map((a) => a.code)): Promise<void> {
   await applyTopics(kafka, expandTopics(await readTopicFile(), codes, ns.topicPrefix));
 }
 
-export async function deleteTopics(kafka: Kafka, ns: Namespace): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(ns.topicPrefix));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 30_000 });
+export async function deleteTopics(kafka: KafkaClient, ns: Namespace): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
+    await admin.deleteTopics((await admin.listTopics()).filter((t) => t.startsWith(ns.topicPrefix)));
     // The services' groups and the console's offset readers are named after the topic prefix.
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(ns.topicPrefix));
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
+    await admin.deleteGroups((await admin.listGroups()).filter((g) => g.startsWith(ns.topicPrefix))).catch(() => undefined);
+  });
 }
 
 /**
  * Per-file fixtures: one namespace, one Redis connection (the default user, as the services write),
- * one Kafka client and a temp folder for the whole file. The namespace's cleanup removes everything
+ * one KafkaClient client and a temp folder for the whole file. The namespace's cleanup removes everything
  * under it — Redis keys, topics, consumer groups — whichever fixtures the file used; it runs after
  * the file's afterAll hooks (which stop the services that write there).
  */

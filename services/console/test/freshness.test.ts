@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Agencies } from '@ipasn/contracts';
-import { BatchProducer } from '@ipasn/kafka';
+import { BatchProducer, withAdmin } from '@ipasn/kafka';
 import { recordFreshness } from '@ipasn/pipeline';
 import { DAY_MS, evaluateStale, type ConsoleHandle, type GroupLagView } from '../src/index.js';
 import { AGENCIES, createTopics, getJson, startTestConsole, test, until } from './fixtures.js';
@@ -107,24 +107,18 @@ describe('freshness, stale agencies and lag (real Redis, Kafka, BullMQ)', () => 
       expect(lag.groups.map((x) => x.service)).toEqual(['normalizer', 'scorer', 'projector']);
 
       // The group commits 7 of the 10: lag 3, measured from the message at offset 7.
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.setOffsets({ groupId: ns.normalizerGroup, topic, partitions: [{ partition: 1, offset: '7' }] });
-      await admin.disconnect();
+      await withAdmin(kafka, (admin) => admin.setGroupOffsets(ns.normalizerGroup, topic, [{ partition: 1, offset: '7' }]));
       lag = await lagOf();
       g = lag.groups.find((x) => x.service === 'normalizer')!;
       expect(g.partitions.find((p) => p.partition === 1)).toMatchObject({ committed: 7, lag: 3 });
       expect(g.maxLagSeconds).toBeGreaterThanOrEqual(skew / 1000 - 1);
 
       const metrics = await (await fetch(`${c.url}/metrics`)).text();
-      expect(metrics).toContain(`ipasn_consumer_lag_messages{group="${ns.normalizerGroup}",topic="${topic}",partition="1",service="console"} 3`);
-      expect(metrics).toMatch(new RegExp(`^ipasn_consumer_lag_seconds\\{group="${ns.normalizerGroup}",topic="${topic.replace(/\./gu, '\\.')}",partition="1",service="console"\\} 1[12]\\d`, 'mu'));
+      expect(metrics).toContain(`ipasn_consumergroup_lag{group="${ns.normalizerGroup}",topic="${topic}",partition="1",service="console"} 3`);
+      expect(metrics).toMatch(new RegExp(`^ipasn_consumergroup_lag_seconds\\{group="${ns.normalizerGroup}",topic="${topic.replace(/\./gu, '\\.')}",partition="1",service="console"\\} 1[12]\\d`, 'mu'));
     } finally {
       await c.close();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteGroups([ns.normalizerGroup]).catch(() => undefined);
-      await admin.disconnect();
+      await withAdmin(kafka, (admin) => admin.deleteGroups([ns.normalizerGroup])).catch(() => undefined);
     }
   });
 });

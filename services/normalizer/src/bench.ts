@@ -34,7 +34,7 @@ import {
   scanTopic,
   waitForDrain,
 } from '@ipasn/e2e';
-import { applyTopics, BatchConsumer, BatchProducer, type KafkaMessage } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, type InMessage } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { topicNames } from '@ipasn/pipeline';
 
@@ -65,7 +65,10 @@ async function baseline(ingress: string[], groupId: string, total: number, forwa
     topics: ingress,
     logger: silentLogger(),
     chunkSize: 1000,
-    handler: async (messages: KafkaMessage[]) => {
+    onFatal: (err) => {
+      throw err;
+    },
+    handler: async (messages: InMessage[]) => {
       if (first === 0) first = performance.now();
       if (producer && forwardTo) await producer.send(messages.map((m) => ({ topic: forwardTo, key: m.key ?? null, value: m.value ?? null })));
       seen += messages.length;

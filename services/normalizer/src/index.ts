@@ -2,4 +2,4 @@ export { createProcessor, type ProcessorDeps } from './processor.js';
 export { Normalizer, type NormalizerOptions } from './normalizer.js';
 export { TransactionalProducers } from './producers.js';
 export { normalizerMetrics, type NormalizerMetrics } from './metrics.js';
-export { loadNormalizerConfig, normalizerConfigSchema, loadAgencies } from './config.js';
+export { loadNormalizerConfig, normalizerConfigSchema } from './config.js';

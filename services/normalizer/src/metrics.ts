@@ -26,12 +26,6 @@ export function normalizerMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    lag: new Gauge({
-      name: 'ipasn_consumer_lag_messages',
-      help: 'Messages behind the high watermark after the last processed chunk',
-      labelNames: ['group', 'topic', 'partition'],
-      registers: [registry],
-    }),
     lastEventTime: new Gauge({
       name: 'ipasn_normalizer_last_accepted_timestamp_seconds',
       help: 'When the last event of an agency was accepted (Unix time)',

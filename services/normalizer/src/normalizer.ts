@@ -3,13 +3,14 @@
  * interval it lists the topics, and when new `ipasn.ingress.<code>` topics appeared it restarts its
  * consumer over the larger set (kafkajs resolves a subscription once, at subscribe time).
  */
-import { BatchConsumer, type ChunkHandler, type Kafka } from '@ipasn/kafka';
+import { BatchConsumer, withAdmin, type ChunkHandler, type KafkaClient, type MetricsRegistry } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import type { TopicNames } from '@ipasn/pipeline';
 import type { TransactionalProducers } from './producers.js';
 
 export interface NormalizerOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
+  metrics: MetricsRegistry;
   groupId: string;
   topicNames: TopicNames;
   handler: ChunkHandler;
@@ -52,14 +53,7 @@ export class Normalizer {
 
   async #refresh(): Promise<void> {
     if (this.#stopped) return;
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    let topics: string[];
-    try {
-      topics = (await admin.listTopics()).filter((t) => this.options.topicNames.ingressPattern.test(t)).sort();
-    } finally {
-      await admin.disconnect();
-    }
+    const topics = (await withAdmin(this.options.kafka, (admin) => admin.listTopics())).filter((t) => this.options.topicNames.ingressPattern.test(t)).sort();
     if (topics.length === this.#topics.length && topics.every((t, i) => t === this.#topics[i])) return;
     const added = topics.filter((t) => !this.#topics.includes(t));
     this.#log.info({ added, total: topics.length }, 'ingress topics changed: (re)starting the consumer');
@@ -73,6 +67,7 @@ export class Normalizer {
       topics,
       handler: this.options.handler,
       logger: this.options.logger,
+      metrics: this.options.metrics,
       chunkSize: this.options.chunkSize,
       commit: 'none',
       fromBeginning: true,

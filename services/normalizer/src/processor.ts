@@ -4,10 +4,10 @@
  * to output). Duplicates of an accepted (source, id) are dropped and counted.
  */
 import type { Agencies } from '@ipasn/contracts';
-import type { ChunkContext, KafkaMessage, OutMessage } from '@ipasn/kafka';
+import type { ChunkContext, InMessage, OutMessage } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import { dedupeKey, normalize } from '@ipasn/normalize';
-import { canonicalEventMessage, coordinates, deadLetterMessage, recordFreshness, type TopicNames } from '@ipasn/pipeline';
+import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, recordFreshness, type TopicNames } from '@ipasn/pipeline';
 import type { DedupeStore, Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
 import type { NormalizerMetrics } from './metrics.js';
@@ -36,7 +36,7 @@ interface Tally {
 }
 
 export function createProcessor(deps: ProcessorDeps) {
-  return async function processChunk(messages: KafkaMessage[], ctx: ChunkContext): Promise<void> {
+  return async function processChunk(messages: InMessage[], ctx: ChunkContext): Promise<void> {
     const timer = deps.metrics.batchSeconds.startTimer();
     const { topic, partition } = ctx;
     const topicAgency = deps.topics.ingressPattern.exec(topic)?.[1];
@@ -56,21 +56,14 @@ export function createProcessor(deps: ProcessorDeps) {
       }
       tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
       out.push(
-        deadLetterMessage(deps.topics, deps.registry, {
-          originalValue: value,
-          originalKey: m.key ?? null,
-          reason: result.reason,
-          message: result.message,
-          stage: 'normalizer',
-          sourceTopic: topic,
-          sourcePartition: partition,
-          sourceOffset: Number(m.offset),
-          eventId: result.id,
-          eventSource: result.source,
-          eventType: result.type,
-          agencyCode: topicAgency ?? null,
-          rejectedAt: ingestionTime.getTime(),
-        }),
+        deadLetterMessage(
+          deps.topics,
+          deps.registry,
+          deadLetterOf(
+            { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
+            { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
+          ),
+        ),
       );
     }
 
@@ -99,7 +92,7 @@ export function createProcessor(deps: ProcessorDeps) {
       throw err;
     }
     timer();
-    record(deps, topicAgency ?? 'unknown', tally, ctx, last.offset, ingestionTime);
+    record(deps, topicAgency ?? 'unknown', tally, ctx, ingestionTime);
     if (topicAgency !== undefined) {
       // After the commit: counters are for operators, and a replay may count a chunk twice.
       const rejected = [...tally.rejected.values()].reduce((a, b) => a + b, 0);
@@ -110,7 +103,7 @@ export function createProcessor(deps: ProcessorDeps) {
   };
 }
 
-function record(deps: ProcessorDeps, agency: string, t: Tally, ctx: ChunkContext, lastOffset: string, now: Date): void {
+function record(deps: ProcessorDeps, agency: string, t: Tally, ctx: ChunkContext, now: Date): void {
   const m = deps.metrics;
   if (t.accepted > 0) {
     m.accepted.inc({ agency }, t.accepted);
@@ -118,7 +111,5 @@ function record(deps: ProcessorDeps, agency: string, t: Tally, ctx: ChunkContext
   }
   if (t.duplicates > 0) m.duplicates.inc({ agency }, t.duplicates);
   for (const [reason, n] of t.rejected) m.rejected.inc({ agency, reason }, n);
-  const lag = Number(BigInt(ctx.highWatermark) - BigInt(lastOffset) - 1n);
-  m.lag.set({ group: deps.groupId, topic: ctx.topic, partition: String(ctx.partition) }, Math.max(0, lag));
   deps.logger.debug({ topic: ctx.topic, partition: ctx.partition, accepted: t.accepted, duplicates: t.duplicates, rejected: Object.fromEntries(t.rejected) }, 'chunk committed');
 }

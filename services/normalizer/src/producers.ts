@@ -5,13 +5,13 @@
  * producer and aborts its open transaction: the classic (pre-KIP-447) exactly-once scheme, which
  * kafkajs supports.
  */
-import { BatchProducer, type Kafka } from '@ipasn/kafka';
+import { BatchProducer, type KafkaClient } from '@ipasn/kafka';
 
 export class TransactionalProducers {
   readonly #producers = new Map<string, Promise<BatchProducer>>();
 
   constructor(
-    private readonly kafka: Kafka,
+    private readonly kafka: KafkaClient,
     private readonly idPrefix: string,
   ) {}
 
@@ -48,10 +48,6 @@ export class TransactionalProducers {
         if (p) await (await p).close().catch(() => undefined);
       }),
     );
-  }
-
-  get size(): number {
-    return this.#producers.size;
   }
 
   async closeAll(): Promise<void> {

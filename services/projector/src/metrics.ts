@@ -38,12 +38,6 @@ export function projectorMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
-    lag: new Gauge({
-      name: 'ipasn_projector_lag_messages',
-      help: 'Messages behind the high watermark of ipasn.scores after the last chunk, per partition',
-      labelNames: ['topic', 'partition'],
-      registers: [registry],
-    }),
   };
 }
 export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;

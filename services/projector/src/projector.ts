@@ -5,7 +5,7 @@
  * idempotent by version.
  */
 import type { AggregateStore } from '@ipasn/aggregates';
-import type { ChunkContext, KafkaMessage } from '@ipasn/kafka';
+import type { ChunkContext, InMessage } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import type { SchemaRegistry, ScoreEvent } from '@ipasn/serde';
 import type { ProjectorMetrics } from './metrics.js';
@@ -23,7 +23,7 @@ export function createProjector(deps: ProjectorDeps) {
   const log = deps.logger.child({ component: 'projector' });
   const { metrics } = deps;
 
-  async function handleChunk(messages: KafkaMessage[], ctx: ChunkContext): Promise<void> {
+  async function handleChunk(messages: InMessage[], ctx: ChunkContext): Promise<void> {
     const timer = metrics.chunkSeconds.startTimer();
     const events: ScoreEvent[] = [];
     for (const m of messages) {
@@ -58,11 +58,6 @@ export function createProjector(deps: ProjectorDeps) {
       if (changed) metrics.endToEnd.observe(Math.max(0, now - o.event.computedAt) / 1000);
     }
 
-    const last = messages[messages.length - 1];
-    if (last) {
-      const lag = Number(BigInt(ctx.highWatermark) - BigInt(last.offset) - 1n);
-      metrics.lag.set({ topic: ctx.topic, partition: String(ctx.partition) }, Math.max(0, lag));
-    }
     timer();
   }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
 import { AggregateStore, deleteMatching, escapeGlob } from '@ipasn/aggregates';
-import { applyTopics, BatchConsumer, BatchProducer, createKafka, groupLag, type Kafka } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, groupLag, withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { GROUPS, scoreEventMessages, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
@@ -23,7 +23,7 @@ export interface Pipeline {
   ns: string;
   topics: TopicNames;
   groupId: string;
-  kafka: Kafka;
+  kafka: KafkaClient;
   redis: Redis;
   store: AggregateStore;
   metrics: Registry;
@@ -35,24 +35,18 @@ export interface Pipeline {
   counter(name: string, labels?: Record<string, string>): Promise<number>;
 }
 
-export async function createTopics(kafka: Kafka, names: readonly string[], partitions = 3): Promise<void> {
+export async function createTopics(kafka: KafkaClient, names: readonly string[], partitions = 3): Promise<void> {
   await applyTopics(kafka, names.map((name) => ({ name, partitions, config: {} })));
 }
 
-export async function deleteTopics(kafka: Kafka, names: readonly string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [...names] });
-  } finally {
-    await admin.disconnect();
-  }
+export async function deleteTopics(kafka: KafkaClient, names: readonly string[]): Promise<void> {
+  await withAdmin(kafka, (admin) => admin.deleteTopics(names));
 }
 
-export async function waitForLag0(kafka: Kafka, groupId: string, topic: string, timeoutMs: number): Promise<void> {
+export async function waitForLag0(kafka: KafkaClient, groupId: string, topic: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const lag = await groupLag(kafka, groupId, topic);
+    const lag = await groupLag(kafka, groupId, [topic]);
     if (lag.every((p) => p.lag === 0)) return;
     if (Date.now() > deadline) throw new Error(`group ${groupId} still behind on ${topic}: ${JSON.stringify(lag)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -72,7 +66,7 @@ export const test = base.extend<{ pipeline: Pipeline }>({
     const metrics = createRegistry('projector-test');
     const projector = createProjector({ store, registry, metrics: projectorMetrics(metrics), logger, clock: Date.now });
     const groupId = `${ns}${GROUPS.projector}`;
-    const consumer = new BatchConsumer({ kafka, groupId, topics: [topics.scores], handler: projector.handleChunk, logger, chunkSize: 50 });
+    const consumer = new BatchConsumer({ kafka, groupId, topics: [topics.scores], handler: projector.handleChunk, logger, chunkSize: 50, metrics, onFatal: (err) => { throw err; } });
     const producer = new BatchProducer(kafka);
     await producer.connect();
     await consumer.start();

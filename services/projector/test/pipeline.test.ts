@@ -6,14 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuild, verify, deleteMatching, escapeGlob, type Progress, AggregateStore } from '@ipasn/aggregates';
+import { deleteMatching, escapeGlob, AggregateStore } from '@ipasn/aggregates';
 import { RULE_SET_IDS, type CanonicalEvent } from '@ipasn/contracts';
 import { applyTopics, BatchProducer, createKafka } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, GROUPS, topicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis } from '@ipasn/redis';
 import type { AgencySummary } from '@ipasn/rules';
-import { StateStore } from '@ipasn/scorer';
+import { rebuild, verify, type Progress } from '@ipasn/ops';
+import { StateStore } from '@ipasn/profiles';
 import type { EmployeeState } from '@ipasn/scoring';
 import { BROKERS, createTopics, deleteTopics, REDIS_URL, registry, waitForLag0 } from './fixtures.js';
 import { ServiceProcess } from './processes.js';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agencies } from '@ipasn/contracts';
-import { applyTopics, BatchProducer, createKafka, expandTopics, groupLag, readTopicFile, type OutMessage } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, groupLag, readTopicFile, withAdmin, type OutMessage } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { normalize } from '@ipasn/normalize';
 import { canonicalEventMessage, topicNames } from '@ipasn/pipeline';
@@ -55,8 +55,8 @@ await producer.close();
 
 async function drained(group: string): Promise<void> {
   for (;;) {
-    const lag = await groupLag(kafka, group, topics.events);
-    if (lag.every((p) => p.lag === 0 && p.committed >= 0 || p.end === 0)) return;
+    const lag = await groupLag(kafka, group, [topics.events]);
+    if (lag.every((p) => (p.lag === 0 && p.committed !== null) || p.end === 0)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -64,14 +64,25 @@ async function drained(group: string): Promise<void> {
 // Baseline: a plain consumer reading the same events and doing nothing with them.
 const baseGroup = `${ns}baseline`;
 const t0 = performance.now();
-const consumer = kafka.consumer({ groupId: baseGroup });
-await consumer.connect();
-await consumer.subscribe({ topics: [topics.events], fromBeginning: true });
 let read = 0;
-await consumer.run({ eachBatch: ({ batch }) => { read += batch.messages.length; return Promise.resolve(); } });
+const consumer = new BatchConsumer({
+  kafka,
+  groupId: baseGroup,
+  topics: [topics.events],
+  logger,
+  chunkSize: 1000,
+  onFatal: (err) => {
+    throw err;
+  },
+  handler: (chunk) => {
+    read += chunk.length;
+    return Promise.resolve();
+  },
+});
+await consumer.start();
 while (read < messages.length) await new Promise((r) => setTimeout(r, 50));
 const baseSeconds = (performance.now() - t0) / 1000;
-await consumer.disconnect();
+await consumer.stop();
 
 // The scorer process, pinned evaluation date (no timers), draining the same topic.
 const t1 = performance.now();
@@ -92,10 +103,7 @@ const perEmployee = bytes / keys.length;
 const all = await redis.keys(`${ns}*`);
 for (let i = 0; i < all.length; i += 1000) await redis.del(...all.slice(i, i + 1000));
 await closeRedis(redis);
-const admin = kafka.admin();
-await admin.connect();
-await admin.deleteTopics({ topics: [topics.events, topics.scores, topics.scoresLatest, topics.dlq] });
-await admin.disconnect();
+await withAdmin(kafka, (admin) => admin.deleteTopics([topics.events, topics.scores, topics.scoresLatest, topics.dlq]));
 rmSync(dir, { recursive: true, force: true });
 
 const rate = (s: number) => Math.round(messages.length / s);

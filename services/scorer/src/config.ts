@@ -1,6 +1,7 @@
-import { baseConfigSchema, loadConfig, z } from '@ipasn/config';
+import { baseConfigSchema, loadConfig, opsConfig, z } from '@ipasn/config';
 
 export const scorerConfigSchema = baseConfigSchema.extend({
+  ...opsConfig('SCORER', 9102),
   /** Consumer group of the scorer (design.md). */
   SCORER_GROUP_ID: z.string().default('ipasn-scorer'),
   /** Events per chunk (one Redis round trip and one produce per chunk). */
@@ -9,9 +10,6 @@ export const scorerConfigSchema = baseConfigSchema.extend({
   SCORER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   /** Time-driven rescoring jobs processed at once. */
   SCORER_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
-  OPS_HOST: z.string().default('127.0.0.1'),
-  SCORER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
-  PORT_FILE: z.string().optional(),
 });
 export type ScorerConfig = z.infer<typeof scorerConfigSchema>;
 

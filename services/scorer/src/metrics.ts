@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from '@ipasn/runtime';
+import { Counter, Histogram, type Registry } from '@ipasn/runtime';
 
 export function scorerMetrics(registry: Registry) {
   return {
@@ -13,7 +13,6 @@ export function scorerMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    lag: new Gauge({ name: 'ipasn_consumer_lag_messages', help: 'Messages behind the high watermark after the last chunk', labelNames: ['group', 'topic', 'partition'], registers: [registry] }),
   };
 }
 export type ScorerMetrics = ReturnType<typeof scorerMetrics>;

@@ -1,83 +1,20 @@
 /**
- * `ipasn rescore`: rescoring every affected employee from the stored profiles, without replaying
- * Kafka, after a rule set's data changed version or an agency's primary rule set changed. A BullMQ
- * flow: one chunk job per batch of stored employees, processed by the running scorers, with
- * retries and progress; a run survives restarts on both sides.
+ * This scorer's share of `ipasn rescore` runs (the protocol is @ipasn/profiles'): each chunk of
+ * stored employees is rescored under the requested rule sets, in place.
  */
-import type { RuleSetId } from '@ipasn/contracts';
-import type { Logger } from '@ipasn/logger';
-import { ChunkedRuns } from '@ipasn/queue';
-import type { Redis } from '@ipasn/redis';
+import { summarizeRescore, type RescoreRuns } from '@ipasn/profiles';
 import { getRuleSet } from '@ipasn/rules';
 import type { Scorer } from './scorer.js';
-import type { StateStore } from './store.js';
 
-export interface RescoreChunk {
-  nips: string[];
-  agency: string | null;
-  rules: RuleSetId[];
-}
-export interface RescoreRequest {
-  agency: string | null;
-  rules: RuleSetId[];
-  requestedAt: string;
-}
-export interface RescoreSummary {
-  agency: string | null;
-  rules: RuleSetId[];
-  employees: number;
-  rescored: number;
-}
-
-export const RESCORE_QUEUE = 'scorer-rescore';
-
-export function rescoreRuns(connection: Redis, redisPrefix: string, logger: Logger): ChunkedRuns<RescoreChunk, RescoreRequest, { seen: number; rescored: number }> {
-  return new ChunkedRuns({ connection, prefix: `${redisPrefix}bull`, name: RESCORE_QUEUE, logger });
-}
-
-/** Starts a run over every stored employee (the scorer filters by agency while working). */
-export async function requestRescore(
-  runs: ChunkedRuns<RescoreChunk, RescoreRequest, { seen: number; rescored: number }>,
-  store: StateStore,
-  request: { agency?: string | undefined; rules: RuleSetId[]; chunkSize?: number; now?: Date },
-): Promise<{ runId: string; chunks: number; employees: number }> {
-  const size = request.chunkSize ?? 500;
-  const chunks: RescoreChunk[] = [];
-  let employees = 0;
-  let current: string[] = [];
-  for await (const batch of store.scan(1000)) {
-    for (const nip of batch) {
-      current.push(nip);
-      employees++;
-      if (current.length >= size) {
-        chunks.push({ nips: current, agency: request.agency ?? null, rules: request.rules });
-        current = [];
-      }
+export function workRescores(runs: RescoreRuns, scorer: Scorer): void {
+  runs.work(async (chunk, job) => {
+    const ruleSets = chunk.rules.map((id) => getRuleSet(id));
+    let rescored = 0;
+    for (const [i, nip] of chunk.nips.entries()) {
+      const only = chunk.agency === null ? { ruleSets } : { ruleSets, agency: chunk.agency };
+      if (await scorer.handleTick(nip, 'RESCORE', only)) rescored++;
+      if (i % 100 === 99) await job.updateProgress(Math.round(((i + 1) / chunk.nips.length) * 100));
     }
-  }
-  if (current.length > 0) chunks.push({ nips: current, agency: request.agency ?? null, rules: request.rules });
-  const runId = await runs.start({ agency: request.agency ?? null, rules: request.rules, requestedAt: (request.now ?? new Date()).toISOString() }, chunks);
-  return { runId, chunks: chunks.length, employees };
-}
-
-/** Makes this scorer process rescore chunks. */
-export function workRescores(runs: ChunkedRuns<RescoreChunk, RescoreRequest, { seen: number; rescored: number }>, scorer: Scorer): void {
-  runs.work(
-    async (chunk, job) => {
-      const ruleSets = chunk.rules.map((id) => getRuleSet(id));
-      let rescored = 0;
-      for (const [i, nip] of chunk.nips.entries()) {
-        const only = chunk.agency === null ? { ruleSets } : { ruleSets, agency: chunk.agency };
-        if (await scorer.handleTick(nip, 'RESCORE', only)) rescored++;
-        if (i % 100 === 99) await job.updateProgress(Math.round(((i + 1) / chunk.nips.length) * 100));
-      }
-      return { seen: chunk.nips.length, rescored };
-    },
-    (results, data): RescoreSummary => ({
-      agency: data.agency,
-      rules: data.rules,
-      employees: results.reduce((a, r) => a + r.seen, 0),
-      rescored: results.reduce((a, r) => a + r.rescored, 0),
-    }),
-  );
+    return { seen: chunk.nips.length, rescored };
+  }, summarizeRescore);
 }

@@ -1,7 +1,7 @@
 /** An in-process scorer over real Kafka and Redis, in a private namespace (topics and keys). */
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { applyTopics, BatchProducer, createKafka, expandTopics, readTopicFile, type KafkaMessage } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, readTopicFile, withAdmin } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { KeyedTimers } from '@ipasn/queue';
@@ -9,7 +9,8 @@ import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import { RULE_SETS } from '@ipasn/rules';
 import { createRegistry } from '@ipasn/runtime';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
-import { createScorer, scorerMetrics, StateStore, type Scorer } from '../src/index.js';
+import { StateStore } from '@ipasn/profiles';
+import { createScorer, scorerMetrics, type Scorer } from '../src/index.js';
 
 const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
@@ -46,7 +47,6 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
   const store = await StateStore.open(redis, ns);
   const scorer = createScorer({
     topics,
-    groupId: `${ns}scorer`,
     registry,
     store,
     producer,
@@ -57,15 +57,20 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
     clock,
   });
   const scores: ScoreEvent[] = [];
-  const consumer = kafka.consumer({ groupId: `${ns}reader` });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topics.scores], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      scores.push(registry.decodeAs('ScoreEvent', message.value!).value);
+  const consumer = new BatchConsumer({
+    kafka,
+    groupId: `${ns}reader`,
+    topics: [topics.scores],
+    logger,
+    onFatal: (err) => {
+      throw err;
+    },
+    handler: async (messages) => {
+      for (const m of messages) scores.push(registry.decodeAs('ScoreEvent', m.value!).value);
       await Promise.resolve();
     },
   });
+  await consumer.start();
   let offset = 0;
   return {
     ns,
@@ -79,7 +84,7 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
     scores,
     async feed(events, fromOffset) {
       const start = fromOffset ?? offset;
-      const messages = events.map((e, i) => ({ offset: String(start + i), key: Buffer.from(e.nip), value: canonicalEventMessage(topics, registry, e).value }) as KafkaMessage);
+      const messages = events.map((e, i) => ({ offset: String(start + i), key: Buffer.from(e.nip), value: canonicalEventMessage(topics, registry, e).value, timestamp: '0' }));
       offset = Math.max(offset, start + events.length);
       await scorer.handleChunk(messages, { topic: topics.events, partition: 0, highWatermark: String(offset), heartbeat: async () => {}, isActive: () => true });
     },
@@ -91,13 +96,10 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
       }
     },
     async close() {
-      await consumer.disconnect();
+      await consumer.stop();
       await timers.close();
       await producer.close();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: [topics.events, topics.scores, topics.scoresLatest, topics.dlq] });
-      await admin.disconnect();
+      await withAdmin(kafka, (admin) => admin.deleteTopics([topics.events, topics.scores, topics.scoresLatest, topics.dlq]));
       const keys = await redis.keys(`${ns}*`);
       if (keys.length > 0) await redis.del(...keys);
       await closeRedis(queueRedis);

@@ -1,7 +1,8 @@
 /** `ipasn rescore`'s machinery: a BullMQ flow over the stored profiles, worked by the scorer. */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
-import { requestRescore, rescoreRuns, workRescores } from '../src/index.js';
+import { requestRescore, rescoreRuns } from '@ipasn/profiles';
+import { workRescores } from '../src/index.js';
 import { event, startHarness } from './fixtures.js';
 
 describe('rescore from stored profiles (real Redis, BullMQ flow, Kafka)', () => {

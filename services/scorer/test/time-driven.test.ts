@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addMonths } from '@ipasn/rules';
-import { jakartaMidnight } from '@ipasn/scoring';
+import { jakartaMidnightMs as jakartaMidnight } from '@ipasn/contracts';
 import { event, startHarness } from './fixtures.js';
 
 describe('time-driven rescoring (real Kafka, Redis, BullMQ; injected clock)', () => {

@@ -10,7 +10,7 @@ import type { RuleSetId } from '@ipasn/contracts';
 import { loadConfig } from '@ipasn/config';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
-import { requestRescore, rescoreRuns, StateStore } from '@ipasn/scorer';
+import { requestRescore, rescoreRuns, StateStore } from '@ipasn/profiles';
 import { IoError } from '../errors.js';
 import { agencyCodeArg, positiveCountArg, rulesArg } from '../options.js';
 import { progress } from '../progress.js';

@@ -1,10 +1,10 @@
 /**
  * `ipasn verify` and `ipasn rebuild`: the system's self-check and its repair (design.md, "State and
  * correctness"). Both read the same environment as the services (KAFKA_BROKERS, REDIS_URL,
- * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF); the work is done by @ipasn/aggregates.
+ * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF); the work is done by @ipasn/ops.
  */
 import type { Command } from 'commander';
-import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/aggregates';
+import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/ops';
 import { loadConfig, kafkaSasl } from '@ipasn/config';
 import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';

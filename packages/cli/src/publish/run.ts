@@ -1,6 +1,6 @@
 /** `ipasn publish`'s run (commands/publish.ts registers it): read, check, route, send, summarize. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { BatchProducer, type Kafka } from '@ipasn/kafka';
+import { BatchProducer, withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { IoError, UsageError } from '../errors.js';
 import { BufferedWriter } from '../io.js';
 import { agencyList, cliKafka, kafkaEnv, kafkaFailure } from '../kafka-env.js';
@@ -40,7 +40,7 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
   if (flags.rejects !== undefined) rejectsOut = await openFile(flags.rejects);
   const emitOut = flags.emit === undefined ? undefined : new BufferedWriter(await openFile(flags.emit));
 
-  let kafka: Kafka | undefined;
+  let kafka: KafkaClient | undefined;
   let producer: BatchProducer | undefined;
   let existing: Set<string> | undefined;
   if (!flags.dryRun) {
@@ -115,14 +115,8 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
   process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : summaryText(summary));
 }
 
-async function listTopics(kafka: Kafka): Promise<Set<string>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return new Set(await admin.listTopics());
-  } finally {
-    await admin.disconnect();
-  }
+async function listTopics(kafka: KafkaClient): Promise<Set<string>> {
+  return new Set(await withAdmin(kafka, (admin) => admin.listTopics()));
 }
 
 function isKafkaError(err: unknown): boolean {

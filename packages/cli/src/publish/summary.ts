@@ -1,22 +1,13 @@
 /** The summary `ipasn publish` prints at the end: a table, or one JSON object with `--json`. */
-import type { RejectReason } from '@ipasn/contracts';
 import type { TopicNames } from '@ipasn/pipeline';
 import { orderedReasons, type LocalReject, type PublishCounts } from './planner.js';
 
-export interface PublishSummary {
+/** The counts of the planner (PublishCounts), with the routing folded into `routed`. */
+export interface PublishSummary extends Pick<PublishCounts, 'events' | 'emptyLines' | 'valid' | 'duplicates' | 'rejected' | 'heldBack' | 'unroutable'> {
   input: string;
   format: string;
   dryRun: boolean;
   sendInvalid: boolean;
-  /** Events read: NDJSON non-empty lines, CSV data rows. */
-  events: number;
-  emptyLines: number;
-  valid: number;
-  duplicates: number;
-  rejected: { total: number; byReason: Partial<Record<RejectReason, number>> };
-  /** Invalid events not sent (held back or unroutable). */
-  heldBack: number;
-  unroutable: number;
   /** What is sent, or would be in a dry run, per topic. */
   routed: { total: number; byTopic: Record<string, number> };
   /** Messages the broker acknowledged (0 in a dry run). */

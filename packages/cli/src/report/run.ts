@@ -1,7 +1,6 @@
 /** `ipasn report`'s run (commands/report.ts registers it). */
-import { readTopicToEnd } from '@ipasn/aggregates';
 import type { RuleSetId } from '@ipasn/contracts';
-import { silentLogger } from '@ipasn/logger';
+import { readToEnd } from '@ipasn/kafka';
 import { SchemaRegistry } from '@ipasn/serde';
 import { IoError, UsageError } from '../errors.js';
 import { BufferedWriter, openOutput } from '../io.js';
@@ -30,11 +29,8 @@ export async function report(flags: ReportFlags): Promise<void> {
   const kafka = cliKafka(config, 'report');
   let bar: ReturnType<typeof progress> | undefined;
   try {
-    await readTopicToEnd({
-      kafka,
-      topic: topics.scoresLatest,
-      groupPrefix: `${topics.prefix}ipasn-cli-report`,
-      logger: silentLogger(),
+    await readToEnd(kafka, topics.scoresLatest, {
+      groupPrefix: `${topics.prefix}ipasn-cli-report-`,
       stallTimeoutMs: flags.timeout * 1000,
       onStart: (total) => {
         if (!flags.quiet) bar = progress('report', total, 'messages');

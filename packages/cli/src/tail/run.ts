@@ -1,6 +1,6 @@
 /** `ipasn tail`'s run (commands/tail.ts registers it). */
 import { randomUUID } from 'node:crypto';
-import { BatchConsumer, type Kafka, type KafkaMessage } from '@ipasn/kafka';
+import { BatchConsumer, withAdmin, type InMessage, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { SchemaRegistry } from '@ipasn/serde';
 import { BufferedWriter } from '../io.js';
@@ -16,26 +16,13 @@ export interface TailFlags {
   max?: number;
 }
 
-async function endOffsets(kafka: Kafka, topic: string): Promise<{ partition: number; offset: string }[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
-  } finally {
-    await admin.disconnect();
-  }
+async function endOffsets(kafka: KafkaClient, topic: string): Promise<{ partition: number; offset: string }[]> {
+  return (await withAdmin(kafka, (admin) => admin.topicOffsets(topic))).map((p) => ({ partition: p.partition, offset: p.high }));
 }
 
-async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch {
-    // An empty group without committed offsets expires on its own.
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+async function deleteGroup(kafka: KafkaClient, groupId: string): Promise<void> {
+  // An empty group without committed offsets also expires on its own.
+  await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
 }
 
 export async function tail(stream: Stream, flags: TailFlags): Promise<void> {
@@ -52,7 +39,7 @@ export async function tail(stream: Stream, flags: TailFlags): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const print = (m: KafkaMessage, partition: number): void => {
+  const print = (m: InMessage, partition: number): void => {
     if (m.value === null || (flags.max !== undefined && printed >= flags.max)) return;
     const c: Coordinates = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null };
     let line: string | undefined;
@@ -96,7 +83,7 @@ export async function tail(stream: Stream, flags: TailFlags): Promise<void> {
       },
     });
     await consumer.start();
-    for (const e of ends) consumer.raw.seek({ topic, partition: e.partition, offset: e.offset });
+    for (const e of ends) consumer.seek(topic, e.partition, e.offset);
     process.stderr.write(`following ${topic}${flags.agency ? ` (agency ${flags.agency})` : ''}${flags.fromBeginning ? ' from the beginning' : ''}; Ctrl-C to stop\n`);
     await finished;
   } catch (err) {

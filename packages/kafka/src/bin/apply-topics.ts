@@ -3,17 +3,13 @@
  * `npm run topics`: applies infra/topics/topics.json for every agency in the list in force
  * (IPASN_AGENCIES_FILE or the shipped one). Idempotent; prints what it changed.
  */
-import { readFileSync } from 'node:fs';
-import { Agencies } from '@ipasn/contracts';
-import { loadConfig, kafkaSasl } from '@ipasn/config';
+import { kafkaSasl, loadAgencyList, loadConfig } from '@ipasn/config';
 import { createLogger } from '@ipasn/logger';
 import { applyTopics, createKafka, expandTopics, readTopicFile } from '../index.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger({ service: 'topics', level: config.LOG_LEVEL });
-const agencies = config.IPASN_AGENCIES_FILE
-  ? Agencies.parse(JSON.parse(readFileSync(config.IPASN_AGENCIES_FILE, 'utf8')))
-  : Agencies.default();
+const agencies = loadAgencyList(config.IPASN_AGENCIES_FILE);
 const kafka = createKafka({
   brokers: config.KAFKA_BROKERS,
   clientId: `${config.KAFKA_CLIENT_ID}-topics`,

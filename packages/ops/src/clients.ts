@@ -3,7 +3,7 @@
  * here) and the clients they run with. Injected clients are used as they are and never closed.
  */
 import type { IsoDate } from '@ipasn/contracts';
-import { createKafka, type Kafka } from '@ipasn/kafka';
+import { createKafka, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
@@ -28,7 +28,7 @@ export interface PipelineOptions {
   /** REDIS_PREFIX: prefix of every Redis key; default 'ipasn:'. */
   redisPrefix?: string;
   sasl?: { username: string; password: string } | undefined;
-  /** Kafka client id; default 'ipasn-aggregates'. */
+  /** Kafka client id; default 'ipasn-ops'. */
   clientId?: string;
   /** The evaluation date (SCORING_AS_OF of the scorer whose output is checked); default today in Asia/Jakarta. */
   asOf?: IsoDate | undefined;
@@ -39,12 +39,12 @@ export interface PipelineOptions {
   onProgress?: (progress: Progress) => void;
   logger?: Logger;
   /** Injected clients (tests, or a caller that has them): used as they are, not closed. */
-  kafka?: Kafka;
+  kafka?: KafkaClient;
   redis?: Redis;
 }
 
 export interface Clients {
-  kafka: Kafka;
+  kafka: KafkaClient;
   redis: Redis;
   logger: Logger;
   topics: TopicNames;
@@ -55,9 +55,9 @@ export async function withClients<T>(options: PipelineOptions, run: (clients: Cl
   const logger = options.logger ?? silentLogger();
   const kafka =
     options.kafka ??
-    createKafka({ brokers: options.brokers ?? ['127.0.0.1:19092'], clientId: options.clientId ?? 'ipasn-aggregates', logger, sasl: options.sasl });
+    createKafka({ brokers: options.brokers ?? ['127.0.0.1:19092'], clientId: options.clientId ?? 'ipasn-ops', logger, sasl: options.sasl });
   const ownRedis = options.redis === undefined;
-  const redis = options.redis ?? createRedis({ url: options.redisUrl ?? 'redis://127.0.0.1:16379', logger, connectionName: 'ipasn-aggregates' });
+  const redis = options.redis ?? createRedis({ url: options.redisUrl ?? 'redis://127.0.0.1:16379', logger, connectionName: 'ipasn-ops' });
   try {
     return await run({ kafka, redis, logger, topics: topicNames(options.topicPrefix ?? ''), redisPrefix: options.redisPrefix ?? 'ipasn:' });
   } finally {

@@ -4,8 +4,9 @@
  * bytes more per employee). Loads are one pipelined round trip per chunk; writes are
  * compare-and-set on `w`, because the time-driven rescoring writes the same keys concurrently.
  */
-import { decodeState, encodeState, type EmployeeState } from '@ipasn/scoring';
-import { LuaScripts, type Redis } from '@ipasn/redis';
+import type { EmployeeState } from '@ipasn/scoring';
+import { decodeState, encodeState } from './codec.js';
+import { discarded, LuaScripts, type Redis } from '@ipasn/redis';
 
 export interface Loaded {
   state: EmployeeState | null;
@@ -38,7 +39,7 @@ export class StateStore {
     for (const nip of list) pipeline.get(this.key(nip));
     const results = (await pipeline.exec()) ?? [];
     list.forEach((nip, i) => {
-      const [err, value] = results[i] ?? [new Error('missing reply'), null];
+      const [err, value] = results[i] ?? [discarded('employee states'), null];
       if (err) throw err;
       if (value === null) {
         out.set(nip, { state: null, w: '0' });

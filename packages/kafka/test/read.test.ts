@@ -1,16 +1,15 @@
 /**
- * readTopicToEnd against the real Kafka: read_committed, exactly once per message, and it stops
- * at the end the topic had when the read started — even when that end is a transaction marker.
+ * readToEnd / readRange against the real Kafka: read_committed, exactly once per message, and a
+ * read stops at the end the topic had when it started — even when that end is a transaction marker.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { applyTopics, BatchProducer, createKafka, type KafkaMessage } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
-import { readTopicToEnd } from '../src/index.js';
+import { applyTopics, BatchProducer, collectRange, createKafka, groupLag, readToEnd, withAdmin, type InMessage } from '../src/index.js';
 
 const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
 const logger = silentLogger();
-const kafka = createKafka({ brokers: BROKERS, clientId: 'aggregates-read-test', logger });
+const kafka = createKafka({ brokers: BROKERS, clientId: 'kafka-read-test', logger });
 const producers: BatchProducer[] = [];
 afterAll(async () => {
   await Promise.all(producers.map((p) => p.close()));
@@ -20,10 +19,7 @@ async function topic(partitions: number): Promise<string> {
   const name = `test-${randomUUID()}`;
   await applyTopics(kafka, [{ name, partitions, config: {} }]);
   onTestFinished(async () => {
-    const a = kafka.admin();
-    await a.connect();
-    await a.deleteTopics({ topics: [name] });
-    await a.disconnect();
+    await withAdmin(kafka, (a) => a.deleteTopics([name]));
   });
   return name;
 }
@@ -37,27 +33,25 @@ async function producer(transactional: boolean): Promise<BatchProducer> {
 
 const msg = (t: string, partition: number, v: string) => ({ topic: t, key: v, value: Buffer.from(v), partition });
 
-async function readAll(t: string, onChunk?: (m: KafkaMessage[], p: number) => Promise<void>) {
+async function readAll(t: string, onChunk?: (m: InMessage[], p: number) => Promise<void>) {
   const seen: { partition: number; offset: string; value: string }[] = [];
   let total = -1;
-  const result = await readTopicToEnd({
-    kafka,
-    topic: t,
-    groupPrefix: 'test-read',
-    logger,
+  const read = await readToEnd(kafka, t, {
+    groupPrefix: 'test-read-',
     chunkSize: 2,
     onStart: (n) => {
       total = n;
     },
-    onChunk: async (messages, partition) => {
+    onChunk: async (messages, _topic, partition) => {
       for (const m of messages) seen.push({ partition, offset: m.offset, value: m.value!.toString() });
       await onChunk?.(messages, partition);
     },
   });
+  const result = { messages: read.messages, partitions: read.ranges.filter((r) => BigInt(r.high) > BigInt(r.low)).length };
   return { result, seen, total };
 }
 
-describe('readTopicToEnd (real Kafka)', () => {
+describe('readToEnd and readRange (real Kafka)', () => {
   it('reads committed messages once, skips aborted ones, and stops on a trailing commit marker', async () => {
     const t = await topic(3);
     const p = await producer(true);
@@ -100,11 +94,8 @@ describe('readTopicToEnd (real Kafka)', () => {
     await p.send(['m1', 'm2', 'm3', 'm4'].map((v) => msg(t, 0, v)));
     const calls: string[][] = [];
     await expect(
-      readTopicToEnd({
-        kafka,
-        topic: t,
-        groupPrefix: 'test-read',
-        logger,
+      readToEnd(kafka, t, {
+        groupPrefix: 'test-read-',
         chunkSize: 2,
         onChunk: async (messages) => {
           calls.push(messages.map((m) => m.value!.toString()));
@@ -121,5 +112,23 @@ describe('readTopicToEnd (real Kafka)', () => {
     const { result, total } = await readAll(t);
     expect(result).toEqual({ messages: 0, partitions: 0 });
     expect(total).toBe(0);
+  });
+
+  it('reads a range from an offset with a limit, and the oldest unconsumed message ages a lagging group', async () => {
+    const t = await topic(2);
+    const p = await producer(false);
+    await p.send(['m0', 'm1', 'm2', 'm3', 'm4'].map((v) => msg(t, 0, v)));
+    const [r0, r1] = await collectRange(kafka, [
+      { topic: t, partition: 0, from: 2, to: 5, limit: 2 },
+      { topic: t, partition: 1, from: 0, to: 10 },
+    ]);
+    expect(r0!.messages.map((m) => m.value!.toString())).toEqual(['m2', 'm3']);
+    expect([r0!.complete, r1!.complete, r1!.messages]).toEqual([true, true, []]);
+    // A group that never committed lags by everything; its oldest waiting message is m0.
+    const now = Date.now() + 5_000;
+    const lag = await groupLag(kafka, `test-${randomUUID()}`, [t], { seconds: { now } });
+    expect(lag.map((l) => [l.partition, l.committed, l.lag])).toEqual([[0, null, 5], [1, null, 0]]);
+    expect(lag[0]!.lagSeconds).toBeGreaterThanOrEqual(5);
+    expect(lag[1]!.lagSeconds).toBe(0);
   });
 });

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
 import { RULE_SETS } from '@ipasn/rules';
-import { applyChunk, decodeState, encodeState, type EventInput } from '../src/index.js';
+import { applyChunk, type EventInput } from '@ipasn/scoring';
+import { decodeState, encodeState } from '../src/index.js';
 
 const NIP = '197708232004071109';
 const ctx = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 0, timeDriven: true };
@@ -63,5 +64,6 @@ describe('stored state codec', () => {
 
   it('refuses an unknown format', () => {
     expect(() => decodeState('zz[]')).toThrow(/unknown employee state format/u);
+    expect(() => decodeState('zz[]')).toThrow(expect.objectContaining({ code: 'STATE_CORRUPT', retriable: false }));
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
 import { addContribution, aggregateByAgency, emptyAgencySums, getRuleSet, RULE_SETS, score, summarize } from '@ipasn/rules';
 import { compareRows, diffSums, expectedSums, ProfileFold } from '../src/index.js';
-import { scoreOf } from '../src/testing.js';
+import { scoreOf } from '@ipasn/aggregates/testing';
 
 let n = 0;
 function ev<T extends CanonicalEvent['type']>(agency: string, nip: string, type: T, data: Extract<CanonicalEvent, { type: T }>['data']): CanonicalEvent {

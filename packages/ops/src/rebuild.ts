@@ -2,10 +2,10 @@
  * `ipasn rebuild`: Redis holds derived state only, so it can be thrown away and rebuilt from Kafka
  * (design.md, "State and correctness"):
  *
- *   1. drop the scorer's states (`<prefix>emp:*`, found through the scorer's StateStore) and every
+ *   1. drop the employee states (`<prefix>emp:*`, found through the StateStore) and every
  *      aggregate key (`<prefix>agg:*`);
- *   2. replay ipasn.events through the scorer's pure core (applyChunk), writing the states through
- *      the scorer's own StateStore (its key layout and codec) and emitting nothing;
+ *   2. replay ipasn.events through the scorer's own chunk apply (@ipasn/profiles applyEventChunk:
+ *      the same core, key layout and codec), emitting nothing;
  *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
  *      Lua script as the projector;
  *   4. verify.
@@ -17,15 +17,16 @@
  * The scorer's time-driven timers (BullMQ, keyed by NIP) are left alone too: a tick recomputes
  * from the rebuilt state.
  */
-import type { KafkaMessage } from '@ipasn/kafka';
+import { AggregateStore } from '@ipasn/aggregates';
+import { IpasnError } from '@ipasn/errors';
+import { readToEnd } from '@ipasn/kafka';
+import { decodeCanonicalEvents } from '@ipasn/pipeline';
+import { applyEventChunk, StateConflictError, StateStore } from '@ipasn/profiles';
 import type { Redis } from '@ipasn/redis';
 import { RULE_SETS } from '@ipasn/rules';
-import { StateStore } from '@ipasn/scorer';
-import { applyChunk, jakartaDate, type EventInput, type ScoringContext } from '@ipasn/scoring';
-import { fromAvroCanonicalEvent, SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
+import { scoringContext } from '@ipasn/scoring';
+import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
-import { readTopicToEnd } from './read-topic.js';
-import { AggregateStore } from './store.js';
 import { verifyWith, type VerifyResult } from './verify.js';
 
 export type RebuildOptions = PipelineOptions;
@@ -58,7 +59,7 @@ export interface RebuildResult {
   verify: VerifyResult;
 }
 
-/** Deletes every stored employee state (the scorer's StateStore knows where they are). */
+/** Deletes every stored employee state (the StateStore knows where they are). */
 async function dropStates(redis: Redis, states: StateStore): Promise<number> {
   let deleted = 0;
   for await (const nips of states.scan()) deleted += await redis.unlink(...nips.map((nip) => states.key(nip)));
@@ -72,36 +73,31 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
   let undecodable = 0;
   let total = 0;
   let done = 0;
-  const { messages } = await readTopicToEnd({
-    kafka: clients.kafka,
-    topic: clients.topics.events,
-    groupPrefix: `${clients.topics.prefix}ipasn-rebuild`,
-    logger: clients.logger,
+  const { messages } = await readToEnd(clients.kafka, clients.topics.events, {
+    groupPrefix: `${clients.topics.prefix}ipasn-rebuild-`,
     chunkSize: options.chunkSize ?? 1000,
     onStart: (t) => {
       total = t;
       options.onProgress?.({ phase: 'rebuild-states', done: 0, total });
     },
-    onChunk: async (chunk: KafkaMessage[], partition: number) => {
-      const inputs: EventInput[] = [];
-      for (const m of chunk) {
-        try {
-          const event = fromAvroCanonicalEvent(registry.decodeAs('CanonicalEvent', m.value ?? Buffer.alloc(0)).value);
-          inputs.push({ event, partition, offset: Number(m.offset) });
-        } catch {
-          undecodable++;
-        }
+    onChunk: async (chunk, _topic, partition) => {
+      const decoded = decodeCanonicalEvents(registry, chunk, partition);
+      undecodable += decoded.undecodable.length;
+      try {
+        // The scorer's context per chunk: a pinned date is not time-driven; a live one is today's.
+        await applyEventChunk(store, decoded.inputs, () => scoringContext({ ruleSets, now: Date.now(), asOf: options.asOf }), {
+          // A conflict means a scorer is running: the rebuild would race it.
+          onConflict: 'fail',
+          afterWrite: ({ result }) => {
+            rejected += result.rejects.length;
+            for (const nip of result.states.keys()) written.add(nip);
+            return Promise.resolve();
+          },
+        });
+      } catch (err) {
+        if (err instanceof StateConflictError) throw new IpasnError('REBUILD_SCORER_RUNNING', `${err.nips.length} employee states were written by someone else during the rebuild: stop the scorer first`, { cause: err });
+        throw err;
       }
-      // The scorer's context: a pinned date is not time-driven; a live one is today's, per chunk.
-      const computedAt = Date.now();
-      const ctx: ScoringContext = { asOf: options.asOf ?? jakartaDate(computedAt), ruleSets, computedAt, timeDriven: options.asOf === undefined };
-      const loaded = await store.load(inputs.map((i) => i.event.nip));
-      const result = applyChunk(new Map([...loaded].map(([nip, l]) => [nip, l.state])), inputs, ctx);
-      rejected += result.rejects.length;
-      // Written with the scorer's own compare-and-set: a conflict means a scorer is running.
-      const conflicts = await store.write([...result.states].map(([nip, state]) => ({ nip, state, w: loaded.get(nip)?.w ?? '0' })));
-      if (conflicts.length > 0) throw new Error(`${conflicts.length} employee states were written by someone else during the rebuild: stop the scorer first`);
-      for (const nip of result.states.keys()) written.add(nip);
       done += chunk.length;
       options.onProgress?.({ phase: 'rebuild-states', done, total });
     },
@@ -112,17 +108,14 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
 async function rebuildAggregates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: AggregateStore): Promise<RebuildResult['aggregates']> {
   const out = { scores: 0, applied: 0, stale: 0, invalid: 0, undecodable: 0 };
   let total = 0;
-  await readTopicToEnd({
-    kafka: clients.kafka,
-    topic: clients.topics.scoresLatest,
-    groupPrefix: `${clients.topics.prefix}ipasn-rebuild`,
-    logger: clients.logger,
+  await readToEnd(clients.kafka, clients.topics.scoresLatest, {
+    groupPrefix: `${clients.topics.prefix}ipasn-rebuild-`,
     chunkSize: options.chunkSize ?? 1000,
     onStart: (t) => {
       total = t;
       options.onProgress?.({ phase: 'rebuild-aggregates', done: 0, total });
     },
-    onChunk: async (chunk: KafkaMessage[]) => {
+    onChunk: async (chunk) => {
       const events: ScoreEvent[] = [];
       for (const m of chunk) {
         // A null value is a compaction tombstone: nothing to apply.

@@ -15,7 +15,8 @@ import {
   TRAINING_KINDS,
 } from '@ipasn/contracts';
 import type { Profile, ProfileRecord } from '@ipasn/rules';
-import type { EmployeeState, LastScore } from './state.js';
+import { IpasnError } from '@ipasn/errors';
+import type { EmployeeState, LastScore } from '@ipasn/scoring';
 
 const FORMAT = 'j2';
 
@@ -27,11 +28,16 @@ const undate = (n: number): string => {
 const idx = <T extends string>(list: readonly T[], v: T | undefined): number => (v === undefined ? -1 : list.indexOf(v));
 function at<T>(list: readonly T[], i: number): T {
   const v = list[i];
-  if (v === undefined) throw new Error(`stored state: index ${i} out of range`);
+  if (v === undefined) throw corrupt(`index ${i} out of range`);
   return v;
 }
 
 type Rec = (string | number | null)[];
+
+/** Stored bytes this code cannot read: a bug or a foreign writer, never healed by a retry. */
+function corrupt(what: string): IpasnError {
+  return new IpasnError('STATE_CORRUPT', `stored employee state: ${what}`);
+}
 
 function encodeRecord(id: string, r: ProfileRecord): Rec {
   switch (r.t) {
@@ -69,7 +75,7 @@ function decodeRecord(a: Rec): [string, ProfileRecord] {
       return [id, r];
     }
     default:
-      throw new Error(`stored state: unknown record kind ${String(t)}`);
+      throw corrupt(`unknown record kind ${String(t)}`);
   }
 }
 
@@ -106,7 +112,7 @@ export function encodeState(state: EmployeeState): string {
 }
 
 export function decodeState(raw: string): EmployeeState {
-  if (!raw.startsWith(FORMAT)) throw new Error(`unknown employee state format ${raw.slice(0, 2)}`);
+  if (!raw.startsWith(FORMAT)) throw new IpasnError('STATE_CORRUPT', `unknown employee state format ${raw.slice(0, 2)}`);
   const [pa, partition, offset, version, last, dueAt, before] = JSON.parse(raw.slice(FORMAT.length)) as [
     unknown[],
     number,

@@ -3,15 +3,14 @@
  * from the beginning to its current end) and compare them with Redis. Exact integer sums (quarter
  * points and counts), never rounded means.
  */
-import { type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
-import type { KafkaMessage } from '@ipasn/kafka';
+import { jakartaDate, type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
+import { AggregateStore, headcountOf, type AgencySumsRow } from '@ipasn/aggregates';
+import { readToEnd } from '@ipasn/kafka';
 import { addContribution, applyEvent, emptyAgencySums, emptyProfile, isScorable, RULE_SETS, score, type AgencySums, type Profile, type RuleSet } from '@ipasn/rules';
-import { jakartaDate, minimize } from '@ipasn/scoring';
-import { fromAvroCanonicalEvent, SchemaRegistry } from '@ipasn/serde';
+import { decodeCanonicalEvents } from '@ipasn/pipeline';
+import { minimize } from '@ipasn/scoring';
+import { SchemaRegistry } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
-import { readTopicToEnd } from './read-topic.js';
-import { headcountOf, type AgencySumsRow } from './rollup.js';
-import { AggregateStore } from './store.js';
 
 export type VerifyOptions = PipelineOptions;
 
@@ -137,24 +136,17 @@ export async function foldEvents(clients: Clients, options: PipelineOptions): Pr
   let undecodable = 0;
   let total = 0;
   let done = 0;
-  const { messages } = await readTopicToEnd({
-    kafka: clients.kafka,
-    topic: clients.topics.events,
-    groupPrefix: `${clients.topics.prefix}ipasn-verify`,
-    logger: clients.logger,
+  const { messages } = await readToEnd(clients.kafka, clients.topics.events, {
+    groupPrefix: `${clients.topics.prefix}ipasn-verify-`,
     chunkSize: options.chunkSize ?? 1000,
     onStart: (t) => {
       total = t;
       options.onProgress?.({ phase: 'verify-events', done: 0, total });
     },
-    onChunk: async (chunk: KafkaMessage[]) => {
-      for (const m of chunk) {
-        try {
-          fold.add(fromAvroCanonicalEvent(registry.decodeAs('CanonicalEvent', m.value ?? Buffer.alloc(0)).value));
-        } catch {
-          undecodable++;
-        }
-      }
+    onChunk: async (chunk, _topic, partition) => {
+      const decoded = decodeCanonicalEvents(registry, chunk, partition);
+      for (const i of decoded.inputs) fold.add(i.event);
+      undecodable += decoded.undecodable.length;
       done += chunk.length;
       options.onProgress?.({ phase: 'verify-events', done, total });
       await Promise.resolve();

@@ -1,0 +1,15 @@
+export { withClients, type Clients, type PipelineOptions, type Progress, type Phase } from './clients.js';
+export {
+  verify,
+  verifyWith,
+  foldEvents,
+  expectedSums,
+  compareRows,
+  diffSums,
+  ProfileFold,
+  type VerifyOptions,
+  type VerifyResult,
+  type AgencyComparison,
+  type SumDiff,
+} from './verify.js';
+export { rebuild, rebuildWith, type RebuildOptions, type RebuildResult } from './rebuild.js';

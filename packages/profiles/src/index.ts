@@ -1,0 +1,14 @@
+export { StateStore, LUA_DIR, type Loaded } from './store.js';
+export { encodeState, decodeState } from './codec.js';
+export { applyEventChunk, StateConflictError, type ApplyHooks, type ChunkAttempt } from './apply.js';
+export {
+  requestRescore,
+  rescoreRuns,
+  summarizeRescore,
+  RESCORE_QUEUE,
+  type RescoreChunk,
+  type RescoreChunkResult,
+  type RescoreRequest,
+  type RescoreRuns,
+  type RescoreSummary,
+} from './rescore.js';

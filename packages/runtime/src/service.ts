@@ -1,0 +1,118 @@
+/**
+ * What every service's main shares (a service is a page: its main is only what differs): the
+ * logger, the ordered shutdown, the Kafka client and group ids under the namespace prefix, Redis
+ * connections closed at the end, the Prometheus registry, and the ops server with its port file.
+ *
+ *   const rt = serviceRuntime('scorer', config, { opsPort: config.SCORER_OPS_PORT });
+ *   const consumer = rt.consumer({ groupId: rt.groupId(config.SCORER_GROUP_ID), topics: [rt.topics.events], handler });
+ *   rt.onShutdown('stop intake, drain and commit', () => consumer.stop());
+ *   await rt.startOps({ consumer: () => … });
+ *
+ * Shutdown order (style.md): the service's own steps in the order it adds them (stop intake →
+ * drain → commit → flush producers → close queues), then what the runtime opened: Redis
+ * connections, the ops server; the logs are flushed last.
+ */
+import { join } from 'node:path';
+import { kafkaSasl, type BaseConfig } from '@ipasn/config';
+import { BatchConsumer, createKafka, type BatchConsumerOptions, type KafkaClient } from '@ipasn/kafka';
+import { createLogger, type Logger } from '@ipasn/logger';
+import { topicNames, type TopicNames } from '@ipasn/pipeline';
+import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
+import type { Registry } from 'prom-client';
+import { createRegistry, startOpsServer, type FastifyInstance } from './http.js';
+import { Lifecycle } from './lifecycle.js';
+
+export interface ServiceOptions {
+  /** Port of the ops server (/healthz, /readyz, /metrics); 0 picks a free one. */
+  opsPort: number;
+  /** Interface of the ops server; default 127.0.0.1. */
+  opsHost?: string;
+  /** Where to write the bound port; default `$IPASN_STATE_DIR/run/<name>.port` when IPASN_STATE_DIR is set. */
+  portFile?: string | undefined;
+  /** The environment (for IPASN_STATE_DIR); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Install SIGTERM/SIGINT and fatal-error handlers (default true; tests running in-process say false). */
+  signals?: boolean;
+  /** Called with the exit code once shutdown ends; process.exit by default (tests inject). */
+  exit?: (code: number) => void;
+}
+
+export interface ServiceRuntime {
+  readonly name: string;
+  readonly logger: Logger;
+  readonly lifecycle: Lifecycle;
+  readonly metrics: Registry;
+  /** The Kafka client of this service (client id `<KAFKA_CLIENT_ID>-<name>`), made on first use. */
+  readonly kafka: KafkaClient;
+  /** Topic names under IPASN_TOPIC_PREFIX. */
+  readonly topics: TopicNames;
+  /** A consumer group id under the namespace prefix (namespaces sharing a cluster never share a group). */
+  groupId(base: string): string;
+  /** A consumer runner on this service's client, logger and metrics that ends the process on a fatal error. */
+  consumer(options: Omit<BatchConsumerOptions, 'kafka' | 'logger' | 'metrics' | 'onFatal'>): BatchConsumer;
+  /** A Redis connection, quit after every service step; `blocking` ones (BullMQ) need maxRetriesPerRequest: null. */
+  redis(purpose: string, options?: { blocking?: boolean; username?: string; password?: string }): Redis;
+  /** Adds a shutdown step of the service (they run in the order added, before the runtime's own). */
+  onShutdown(name: string, run: () => Promise<void> | void): void;
+  /** Ends the process non-zero after an ordered shutdown: for a consumer's onFatal and the like. */
+  fatal: (err: Error) => void;
+  /** Starts the ops server; readiness checks are named; `shutdown` is added (not ready once stopping). */
+  startOps(readiness: Record<string, () => boolean | Promise<boolean>>, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }>;
+}
+
+export function serviceRuntime(name: string, config: BaseConfig, options: ServiceOptions): ServiceRuntime {
+  const env = options.env ?? process.env;
+  const logger = createLogger({ service: name, level: config.LOG_LEVEL });
+  const lifecycle = new Lifecycle({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, ...(options.exit ? { exit: options.exit } : {}) });
+  if (options.signals !== false) lifecycle.installSignalHandlers();
+  const metrics = createRegistry(name);
+  const topics = topicNames(config.IPASN_TOPIC_PREFIX);
+  const connections: Redis[] = [];
+  lifecycle.onFinally('quit redis', async () => {
+    await Promise.all(connections.map((r) => closeRedis(r)));
+  });
+  let kafka: KafkaClient | undefined;
+  const fatal = (err: Error): void => {
+    logger.fatal({ err }, 'fatal: shutting down');
+    void lifecycle.shutdown('fatal error', 1);
+  };
+  return {
+    name,
+    logger,
+    lifecycle,
+    metrics,
+    topics,
+    get kafka(): KafkaClient {
+      kafka ??= createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${name}`, logger, sasl: kafkaSasl(config) });
+      return kafka;
+    },
+    groupId: (base) => `${config.IPASN_TOPIC_PREFIX}${base}`,
+    consumer(o) {
+      return new BatchConsumer({ ...o, kafka: this.kafka, logger, metrics, onFatal: fatal });
+    },
+    redis(purpose, o = {}) {
+      const redis = createRedis({
+        url: config.REDIS_URL,
+        logger,
+        connectionName: `ipasn-${name}-${purpose}`,
+        ...(o.blocking ? { maxRetriesPerRequest: null } : {}),
+        ...(o.username !== undefined ? { username: o.username } : {}),
+        ...(o.password !== undefined ? { password: o.password } : {}),
+      });
+      connections.push(redis);
+      return redis;
+    },
+    onShutdown: (step, run) => void lifecycle.onShutdown(step, run),
+    fatal,
+    async startOps(readiness, routes) {
+      const stateDir = env['IPASN_STATE_DIR'];
+      const portFile = options.portFile ?? (stateDir ? join(stateDir, 'run', `${name}.port`) : undefined);
+      const started = await startOpsServer(
+        { host: options.opsHost ?? '127.0.0.1', port: options.opsPort, logger, registry: metrics, portFile, readiness: { ...readiness, shutdown: () => !lifecycle.shuttingDown } },
+        routes,
+      );
+      lifecycle.onFinally('close ops server', () => started.app.close());
+      return started;
+    },
+  };
+}
