@@ -16,7 +16,10 @@ log "console: $console_url  (API docs: $console_url/docs)"
 log "generating a demo stream of the 11 pilot agencies: ${DEMO_EMPLOYEES:-3000} employees, seed $seed, as of $asof"
 ipasn generate --seed "$seed" --employees "${DEMO_EMPLOYEES:-3000}" --as-of "$asof" --out "$demo/pilot.ndjson" --summary "$demo/summary.json" --quiet
 log "publishing it to the ingress topics (invalid events too, so the DLQ view has some)"
-ipasn publish --send-invalid --quiet "$demo/pilot.ndjson" >"$demo/publish.txt" 2>"$demo/publish-rejects.ndjson" || die "ipasn publish failed (see $demo/publish.txt)"
+# One producer per agency, each logged in as that agency (it may write only its own topic).
+creds=(); [[ $IPASN_INSECURE == 1 ]] || creds=(--credentials "$IPASN_SECRETS_DIR/kafka/users")
+[[ $IPASN_INSECURE == 1 ]] || export KAFKA_SSL_CA_FILE="$IPASN_SECRETS_DIR/kafka/ca.pem"
+ipasn publish "${creds[@]}" --send-invalid --quiet "$demo/pilot.ndjson" >"$demo/publish.txt" 2>"$demo/publish-rejects.ndjson" || die "ipasn publish failed (see $demo/publish.txt)"
 tail -n 20 "$demo/publish.txt" >&2
 # Follow the console until every published event has been normalized, scored and projected.
 for ((i = 0; i < 300; i++)); do

@@ -30,6 +30,25 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}"
 
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 
+# Generated secrets (infra/scripts/secrets.sh; docs/security.md): never in git.
+export IPASN_SECRETS_DIR="${IPASN_SECRETS_DIR:-$IPASN_STATE_DIR/secrets}"
+# IPASN_INSECURE=1: PLAINTEXT Kafka without ACLs and Redis without users, only to measure what
+# security costs (npm run bench); refused with NODE_ENV=production.
+export IPASN_INSECURE="${IPASN_INSECURE:-0}"
+if [[ $IPASN_INSECURE == 1 ]]; then
+  [[ ${NODE_ENV:-} == production ]] && { printf '[ipasn] ERROR: IPASN_INSECURE=1 is refused with NODE_ENV=production\n' >&2; exit 1; }
+  printf '[ipasn] WARNING: INSECURE MODE (IPASN_INSECURE=1): Kafka PLAINTEXT without ACLs, Redis without users. For benchmarks only.\n' >&2
+fi
+
+# as_principal KAFKA_PRINCIPAL REDIS_USER: the environment a process needs to connect as these
+# identities (exported into the caller's shell; services read the *_FILE variables).
+as_principal() {
+  if [[ $IPASN_INSECURE == 1 ]]; then unset KAFKA_SASL_USERNAME KAFKA_SASL_PASSWORD_FILE KAFKA_SSL_CA_FILE REDIS_USERNAME REDIS_PASSWORD_FILE; return 0; fi
+  export KAFKA_SASL_USERNAME="$1" KAFKA_SASL_PASSWORD_FILE="$IPASN_SECRETS_DIR/kafka/users/$1.password"
+  export KAFKA_SSL_CA_FILE="$IPASN_SECRETS_DIR/kafka/ca.pem"
+  export REDIS_USERNAME="$2" REDIS_PASSWORD_FILE="$IPASN_SECRETS_DIR/redis/$2.password"
+}
+
 log() { printf '[ipasn] %s\n' "$*" >&2; }
 die() { printf '[ipasn] ERROR: %s\n' "$*" >&2; exit 1; }
 

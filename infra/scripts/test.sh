@@ -9,6 +9,9 @@ ensure_built
 started=0
 if ! pid_alive "$IPASN_STATE_DIR/kafka/kafka.pid" || ! pid_alive "$IPASN_STATE_DIR/redis/redis.pid"; then started=1; fi
 "$(dirname "$0")/infra-up.sh"
+# The tests connect as the admin principal (they create and delete their own namespaced topics and
+# ACLs); the security tests log in as the agencies and services themselves.
+as_principal admin admin
 log "runtime: node $(node --version) ($(command -v node)); Kafka broker $(sed -n 's/.*Kafka version: \([^ ]*\) .*/\1/p' "$IPASN_STATE_DIR/kafka/logs/server.log" | tail -1) on $KAFKA_BROKERS; $(redis-server --version | cut -d' ' -f1-3)"
 # The console's browser tests drive Debian's Chromium (installed here when absent).
 if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then

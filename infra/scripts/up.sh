@@ -9,7 +9,15 @@ for svc in $(services_in_start_order); do
   pidf="$run/$svc.pid"
   if pid_alive "$pidf"; then log "$svc already running (pid $(cat "$pidf"))"; continue; fi
   log "starting $svc (log: $logs/$svc.log)"
-  nohup node "$IPASN_ROOT/services/$svc/dist/main.js" >>"$logs/$svc.log" 2>&1 &
+  # Each service as its own Kafka principal and Redis user (docs/security.md).
+  (
+    as_principal "$svc" "$svc"
+    if [[ $svc == console ]]; then
+      export CONSOLE_REDIS_USERNAME=console
+      [[ $IPASN_INSECURE == 1 ]] || export CONSOLE_REDIS_PASSWORD_FILE="$IPASN_SECRETS_DIR/redis/console.password"
+    fi
+    exec nohup node "$IPASN_ROOT/services/$svc/dist/main.js" >>"$logs/$svc.log" 2>&1
+  ) &
   echo $! >"$pidf"
 done
 for svc in $(services_in_start_order); do wait_ready "$svc" || die "$svc did not become ready (log: $logs/$svc.log)"; done

@@ -29,10 +29,10 @@ import {
   deleteRedisKeys,
   generateStream,
   normalizerExpectation,
-  KAFKA_BROKERS,
+  KAFKA,
   onFinished,
   publishNdjson,
-  REDIS_URL,
+  REDIS,
   scanTopic,
   sleep,
   startService,
@@ -192,7 +192,7 @@ describe('the whole pipeline (real Kafka, Redis and service processes)', () => {
       console.log(`compared ${expectedByEvents.size} scores with ipasn score over ipasn.events, ${compared} with ipasn score over the generated file`);
       expect(compared).toBeGreaterThan(0.8 * expectedByFile.size);
 
-      const opts = { brokers: KAFKA_BROKERS, redisUrl: REDIS_URL, topicPrefix: ns, redisPrefix: ns, asOf: AS_OF };
+      const opts = { kafkaConnection: KAFKA, redisConnection: REDIS, topicPrefix: ns, redisPrefix: ns, asOf: AS_OF };
       const v1 = await verify(opts);
       expect(v1.agencies.filter((a) => !a.ok)).toEqual([]);
       expect(v1.ok).toBe(true);

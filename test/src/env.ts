@@ -3,6 +3,7 @@
  * Redis on 127.0.0.1:16379) and shared clients for the harness. Nothing here mocks anything.
  */
 import { fileURLToPath } from 'node:url';
+import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { createKafka, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { createRedis, type Redis } from '@ipasn/redis';
@@ -12,6 +13,10 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const KAFKA_BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',').map((b) => b.trim()).filter(Boolean);
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
+/** Brokers and credentials (npm test exports the admin principal's, from the generated secrets). */
+export const KAFKA = kafkaConnection(loadConfig(process.env));
+/** Redis URL and ACL user (npm test: the admin user). */
+export const REDIS = redisConnection(loadConfig(process.env));
 
 let kafka: KafkaClient | undefined;
 
@@ -20,13 +25,13 @@ let kafka: KafkaClient | undefined;
  * consumers and admins made from it, and each helper closes its own).
  */
 export function testKafka(): KafkaClient {
-  kafka ??= createKafka({ brokers: KAFKA_BROKERS, clientId: 'ipasn-e2e', logger: silentLogger(), connectionTimeout: 10_000 });
+  kafka ??= createKafka({ ...KAFKA, clientId: 'ipasn-e2e', logger: silentLogger(), connectionTimeout: 10_000 });
   return kafka;
 }
 
 /** A fresh Redis connection; the caller closes it (`closeRedis`). */
 export function testRedis(): Redis {
-  return createRedis({ url: REDIS_URL, logger: silentLogger(), connectionName: 'ipasn-e2e' });
+  return createRedis({ ...REDIS, logger: silentLogger(), connectionName: 'ipasn-e2e' });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@
  * @ipasn/e2e — the end-to-end harness: real Kafka and Redis, services as child processes, one
  * private namespace per test. See test/README.md.
  */
-export { REPO_ROOT, KAFKA_BROKERS, REDIS_URL, testKafka, testRedis, sleep } from './env.js';
+export { REPO_ROOT, KAFKA_BROKERS, REDIS_URL, KAFKA, REDIS, testKafka, testRedis, sleep } from './env.js';
 export { KEEP_ON_FAILURE, onFinished } from './cleanup.js';
 export {
   testNamespace,

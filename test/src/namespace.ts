@@ -3,7 +3,7 @@
  * and Redis keys (`REDIS_PREFIX`), so tests never see each other's data or the dev environment's.
  */
 import { randomBytes } from 'node:crypto';
-import { applyTopics, expandTopics, readTopicFile, withAdmin, type KafkaClient, type TopicSpec } from '@ipasn/kafka';
+import { applyAcls, applyTopics, expandAcls, expandTopics, readAclFile, readTopicFile, withAdmin, type KafkaClient, type TopicSpec } from '@ipasn/kafka';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis } from '@ipasn/redis';
 import { KEEP_ON_FAILURE, onFinished } from './cleanup.js';
@@ -16,8 +16,14 @@ export function testNamespace(): string {
 
 export interface CreateTopicsOptions {
   kafka?: KafkaClient;
-  /** Delete the namespace (topics, groups, Redis keys) when the current test ends; default true. */
+  /** Delete the namespace (topics, groups, Redis keys, ACLs) when the current test ends; default true. */
   cleanup?: boolean;
+  /**
+   * Also apply infra/topics/acls.json under the prefix, as `npm run topics` does, so services and
+   * agencies can run as their own principals in this namespace; default false (the harness's
+   * clients are the admin principal).
+   */
+  acls?: boolean;
 }
 
 /**
@@ -33,7 +39,9 @@ export async function createTopics(prefix: string, agencyCodes: Iterable<string>
       await deleteNamespace(prefix, { kafka });
     });
   }
-  await applyAndWait(kafka, expandTopics(await readTopicFile(), agencyCodes, prefix));
+  const codes = [...agencyCodes];
+  await applyAndWait(kafka, expandTopics(await readTopicFile(), codes, prefix));
+  if (options.acls === true) await applyAcls(kafka, expandAcls(await readAclFile(), codes, prefix), prefix);
   return topicNames(prefix);
 }
 
@@ -87,11 +95,22 @@ export async function deleteRedisKeys(prefix: string): Promise<number> {
   }
 }
 
-/** Everything a namespace left behind: topics, consumer groups, Redis keys. */
+/** Deletes every ACL on resources under `prefix`. Returns how many. */
+export async function deleteAcls(prefix: string, kafka: KafkaClient = testKafka()): Promise<number> {
+  if (prefix.length < 2) throw new Error(`refusing to delete ACLs under the prefix "${prefix}"`);
+  return withAdmin(kafka, async (admin) => {
+    const ours = (await admin.describeAcls()).filter((b) => b.name.startsWith(prefix));
+    await admin.deleteAcls(ours);
+    return ours.length;
+  });
+}
+
+/** Everything a namespace left behind: topics, consumer groups, Redis keys, ACLs. */
 export async function deleteNamespace(prefix: string, options: { kafka?: KafkaClient } = {}): Promise<void> {
   const kafka = options.kafka ?? testKafka();
   await deleteGroups(prefix, kafka);
   await deleteTopics(prefix, kafka);
+  await deleteAcls(prefix, kafka);
   await deleteRedisKeys(prefix);
 }
 

@@ -13,10 +13,11 @@ import { aggregateByAgency } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
 import { AggregateStore, agencyIndexKey, agencyKeys, deleteMatching, escapeGlob } from '../src/index.js';
 import { rng, scoredRows, scoreEvent, scoreOf, simulate } from '../src/testing.js';
+import { loadConfig, redisConnection } from '@ipasn/config';
 
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
+const REDIS = redisConnection(loadConfig(process.env));
 
-const redis = createRedis({ url: REDIS_URL, logger: silentLogger(), connectionName: 'aggregates-store-test' });
+const redis = createRedis({ ...REDIS, logger: silentLogger(), connectionName: 'aggregates-store-test' });
 afterAll(() => closeRedis(redis));
 
 async function freshStore(): Promise<AggregateStore> {

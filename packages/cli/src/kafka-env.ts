@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Agencies } from '@ipasn/contracts';
-import { ConfigError, kafkaSasl, loadConfig, type BaseConfig } from '@ipasn/config';
+import { ConfigError, kafkaConnection, loadConfig, type BaseConfig } from '@ipasn/config';
 import { createKafka, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
@@ -29,7 +29,7 @@ export function kafkaEnv(env: Record<string, string | undefined> = process.env):
 
 /** The Kafka client of one command; SASL/SCRAM when the credentials are set. */
 export function cliKafka(config: BaseConfig, command: string): KafkaClient {
-  return createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-cli-${command}`, logger: silentLogger(), sasl: kafkaSasl(config), connectionTimeout: 10_000 });
+  return createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-cli-${command}`, logger: silentLogger(), connectionTimeout: 10_000 });
 }
 
 /** `--agencies-file`, else IPASN_AGENCIES_FILE, else the shipped list. */

@@ -21,9 +21,29 @@ export const baseConfigSchema = z.object({
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/u, 'each broker is host:port')).min(1, 'name at least one broker')),
   /** Kafka client id prefix; each service appends its name. */
   KAFKA_CLIENT_ID: z.string().default('ipasn'),
-  /** SASL/SCRAM credentials for this client (both or neither). */
-  KAFKA_SASL_USERNAME: z.string().optional(),
-  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /**
+   * This client's Kafka principal and its password (both or neither; the password usually as
+   * KAFKA_SASL_PASSWORD_FILE). `npm run up` generates one per service and agency in
+   * .local/secrets/kafka/users (docs/security.md).
+   */
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** The SASL mechanism; the broker enables SCRAM-SHA-512 only. */
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-512', 'scram-sha-256', 'plain']).default('scram-sha-512'),
+  /** PEM file of the CA the broker's certificate is signed by; TLS is on when it is set (or KAFKA_SSL=true: the system's CAs). */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  /** TLS to the broker; default: on when KAFKA_SSL_CA_FILE is set. */
+  KAFKA_SSL: flag().optional(),
+  /** The Redis ACL user of this process and its password (usually REDIS_PASSWORD_FILE); the `default` user is off. */
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /**
+   * PLAINTEXT Kafka and Redis without users, only to measure what security costs (npm run bench).
+   * Logged loudly at every start; refused with NODE_ENV=production.
+   */
+  IPASN_INSECURE: flag().default(false),
+  /** `production` makes missing credentials and the insecure mode fatal at start. */
+  NODE_ENV: z.string().optional(),
   /** Namespace prefix of every topic name (tests use a unique one); empty in production. */
   IPASN_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/u, 'letters, digits, . _ - only').default(''),
   /** The project's own Redis (never the machine's 6379 in development). */
@@ -52,7 +72,18 @@ export class ConfigError extends IpasnError {
 
 function checkCrossFields<T extends BaseConfig>(c: T): T {
   if ((c.KAFKA_SASL_USERNAME === undefined) !== (c.KAFKA_SASL_PASSWORD === undefined)) {
-    throw new ConfigError('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD go together: set both or neither');
+    throw new ConfigError('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE) go together: set both or neither');
+  }
+  if ((c.REDIS_USERNAME === undefined) !== (c.REDIS_PASSWORD === undefined)) {
+    throw new ConfigError('REDIS_USERNAME and REDIS_PASSWORD (or REDIS_PASSWORD_FILE) go together: set both or neither');
+  }
+  if (c.NODE_ENV === 'production') {
+    const missing: string[] = [];
+    if (c.IPASN_INSECURE) throw new ConfigError('IPASN_INSECURE is refused with NODE_ENV=production: it exists only to measure the cost of security');
+    if (c.KAFKA_SASL_PASSWORD === undefined) missing.push('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD(_FILE)');
+    if (c.KAFKA_SSL === false || (c.KAFKA_SSL === undefined && c.KAFKA_SSL_CA_FILE === undefined)) missing.push('KAFKA_SSL_CA_FILE (or KAFKA_SSL=true)');
+    if (c.REDIS_PASSWORD === undefined && !/^rediss?:\/\/[^@/]*:[^@/]+@/u.test(c.REDIS_URL)) missing.push('REDIS_USERNAME/REDIS_PASSWORD(_FILE)');
+    if (missing.length > 0) throw new ConfigError(`NODE_ENV=production needs credentials: set ${missing.join(', ')} (docs/security.md)`);
   }
   return c;
 }
@@ -120,7 +151,39 @@ export function loadAgencyList(file: string | undefined): Agencies {
   }
 }
 
-/** The SASL/SCRAM credentials of a config, when both are set (checked together by loadConfig). */
-export function kafkaSasl(c: Pick<BaseConfig, 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'>): { username: string; password: string } | undefined {
-  return c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD ? { username: c.KAFKA_SASL_USERNAME, password: c.KAFKA_SASL_PASSWORD } : undefined;
+export type KafkaSaslMechanism = BaseConfig['KAFKA_SASL_MECHANISM'];
+
+/** How a client reaches and authenticates to Kafka: what `createKafka` takes besides its id and logger. */
+export interface KafkaConnection {
+  brokers: string[];
+  sasl?: { mechanism: KafkaSaslMechanism; username: string; password: string };
+  /** TLS; `ca` (PEM) when the broker's CA is not one of the system's. */
+  ssl?: { ca?: string };
+}
+
+/** The Kafka connection of a config (the CA file is read here, at start, so a wrong path fails fast). */
+export function kafkaConnection(c: Pick<BaseConfig, 'KAFKA_BROKERS' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SSL_CA_FILE' | 'KAFKA_SSL'>): KafkaConnection {
+  const out: KafkaConnection = { brokers: c.KAFKA_BROKERS };
+  if (c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD) out.sasl = { mechanism: c.KAFKA_SASL_MECHANISM, username: c.KAFKA_SASL_USERNAME, password: c.KAFKA_SASL_PASSWORD };
+  if (c.KAFKA_SSL ?? c.KAFKA_SSL_CA_FILE !== undefined) {
+    out.ssl = {};
+    if (c.KAFKA_SSL_CA_FILE !== undefined) {
+      try {
+        out.ssl.ca = readFileSync(c.KAFKA_SSL_CA_FILE, 'utf8');
+      } catch (err) {
+        throw new ConfigError(`KAFKA_SSL_CA_FILE: cannot read ${c.KAFKA_SSL_CA_FILE}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+  }
+  return out;
+}
+
+/** The same connection as another principal (tools that act for several agencies: one producer each). */
+export function asPrincipal(conn: KafkaConnection, username: string, password: string): KafkaConnection {
+  return { ...conn, sasl: { mechanism: conn.sasl?.mechanism ?? 'scram-sha-512', username, password } };
+}
+
+/** How a client reaches Redis: the URL and this process's ACL user, when set. */
+export function redisConnection(c: Pick<BaseConfig, 'REDIS_URL' | 'REDIS_USERNAME' | 'REDIS_PASSWORD'>): { url: string; username?: string; password?: string } {
+  return { url: c.REDIS_URL, ...(c.REDIS_USERNAME !== undefined && c.REDIS_PASSWORD !== undefined ? { username: c.REDIS_USERNAME, password: c.REDIS_PASSWORD } : {}) };
 }

@@ -7,7 +7,7 @@ import type { KafkaClient } from './client.js';
 import { rawOf } from './internal.js';
 import type { PartitionOffsets } from './types.js';
 
-const { ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes, AclResourceTypes, AclOperationTypes, AclPermissionTypes, ResourcePatternTypes } = kafkajs;
 
 export interface TopicPartitionInfo {
   partition: number;
@@ -47,6 +47,20 @@ export interface ClusterInfo {
   controller: number | null;
 }
 
+export type AclResource = 'topic' | 'group' | 'transactional-id' | 'cluster';
+export type AclOperation = 'ALL' | 'READ' | 'WRITE' | 'CREATE' | 'DELETE' | 'ALTER' | 'DESCRIBE' | 'DESCRIBE_CONFIGS' | 'ALTER_CONFIGS' | 'IDEMPOTENT_WRITE';
+
+/** One ALLOW rule of the broker's authorizer (this project never writes DENY rules). */
+export interface AclBinding {
+  /** `User:<name>`. */
+  principal: string;
+  resource: AclResource;
+  /** The resource's name, or a name prefix when `pattern` is `prefixed`. */
+  name: string;
+  pattern: 'literal' | 'prefixed';
+  operation: AclOperation;
+}
+
 export interface KafkaAdmin {
   listTopics(): Promise<string[]>;
   /** Low watermark and end offset per partition, sorted by partition. */
@@ -68,10 +82,73 @@ export interface KafkaAdmin {
   /** Moves an inactive group's committed offsets (operators' tool; tests). */
   setGroupOffsets(groupId: string, topic: string, partitions: readonly { partition: number; offset: string }[]): Promise<void>;
   cluster(): Promise<ClusterInfo>;
+  /** Every ALLOW binding of a principal (`User:<name>`), or of every principal. */
+  describeAcls(principal?: string): Promise<AclBinding[]>;
+  createAcls(bindings: readonly AclBinding[]): Promise<void>;
+  deleteAcls(bindings: readonly AclBinding[]): Promise<void>;
+}
+
+const RESOURCE = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, 'transactional-id': AclResourceTypes.TRANSACTIONAL_ID, cluster: AclResourceTypes.CLUSTER } as const;
+const PATTERN = { literal: ResourcePatternTypes.LITERAL, prefixed: ResourcePatternTypes.PREFIXED } as const;
+const OPERATION: Record<AclOperation, number> = {
+  ALL: AclOperationTypes.ALL,
+  READ: AclOperationTypes.READ,
+  WRITE: AclOperationTypes.WRITE,
+  CREATE: AclOperationTypes.CREATE,
+  DELETE: AclOperationTypes.DELETE,
+  ALTER: AclOperationTypes.ALTER,
+  DESCRIBE: AclOperationTypes.DESCRIBE,
+  DESCRIBE_CONFIGS: AclOperationTypes.DESCRIBE_CONFIGS,
+  ALTER_CONFIGS: AclOperationTypes.ALTER_CONFIGS,
+  IDEMPOTENT_WRITE: AclOperationTypes.IDEMPOTENT_WRITE,
+};
+const byValue = <K extends string>(table: Record<K, number>, v: number): K | undefined => (Object.keys(table) as K[]).find((k) => table[k] === v);
+
+function toKafkajs(b: AclBinding) {
+  return {
+    resourceType: RESOURCE[b.resource],
+    resourceName: b.name,
+    resourcePatternType: PATTERN[b.pattern],
+    principal: b.principal,
+    host: '*',
+    operation: OPERATION[b.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
 }
 
 class Session implements KafkaAdmin {
   constructor(private readonly admin: Admin) {}
+
+  async describeAcls(principal?: string): Promise<AclBinding[]> {
+    const r = await this.admin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      ...(principal !== undefined ? { principal } : {}),
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+    const out: AclBinding[] = [];
+    for (const res of r.resources) {
+      const resource = byValue(RESOURCE, res.resourceType);
+      const pattern = byValue(PATTERN, res.resourcePatternType);
+      if (!resource || !pattern) continue;
+      for (const acl of res.acls) {
+        const operation = byValue(OPERATION, acl.operation);
+        if (operation) out.push({ principal: acl.principal, resource, name: res.resourceName, pattern, operation });
+      }
+    }
+    return out;
+  }
+
+  async createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await this.admin.createAcls({ acl: bindings.map(toKafkajs) });
+  }
+
+  async deleteAcls(bindings: readonly AclBinding[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await this.admin.deleteAcls({ filters: bindings.map(toKafkajs) });
+  }
 
   listTopics(): Promise<string[]> {
     return this.admin.listTopics();

@@ -12,7 +12,10 @@ const { Kafka, logLevel } = kafkajs;
 export interface KafkaClientConfig {
   brokers: string[];
   clientId: string;
-  sasl?: { username: string; password: string } | undefined;
+  /** SASL credentials (the broker enables SCRAM-SHA-512; @ipasn/config `kafkaConnection` builds this). */
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string } | undefined;
+  /** TLS, with the CA (PEM) when the broker's is not one of the system's. */
+  ssl?: { ca?: string } | undefined;
   logger: Logger;
   /** Connection timeout in ms (kafkajs default 1000 is tight on a loaded 2-core machine). */
   connectionTimeout?: number;
@@ -69,8 +72,11 @@ export class KafkaClient {
         },
     };
     if (config.sasl) {
-      kafkaConfig.sasl = { mechanism: 'scram-sha-256', username: config.sasl.username, password: config.sasl.password };
+      // kafkajs types SASL options per mechanism: each branch narrows to one of them.
+      const { mechanism, username, password } = config.sasl;
+      kafkaConfig.sasl = mechanism === 'plain' ? { mechanism, username, password } : mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password };
     }
+    if (config.ssl) kafkaConfig.ssl = config.ssl.ca === undefined ? true : { ca: [config.ssl.ca] };
     const client = new KafkaClient(config.clientId, config.logger);
     bindRaw(client, new Kafka(kafkaConfig));
     return client;

@@ -4,7 +4,8 @@
  * lag, range reads and the declarative topic list. Nothing here exposes a kafkajs type.
  */
 export { createKafka, KafkaClient, type KafkaClientConfig } from './client.js';
-export { withAdmin, type KafkaAdmin, type TopicInfo, type TopicPartitionInfo, type GroupInfo, type CommittedOffset, type NewTopic, type ClusterInfo } from './admin.js';
+export { applyAcls, expandAcls, readAclFile, AclFileSchema, DEFAULT_ACLS_FILE, type AclFile, type AclReport } from './acls.js';
+export { withAdmin, type KafkaAdmin, type AclBinding, type AclOperation, type AclResource, type TopicInfo, type TopicPartitionInfo, type GroupInfo, type CommittedOffset, type NewTopic, type ClusterInfo } from './admin.js';
 export { BatchProducer, ProducerTransaction, type BatchProducerOptions } from './producer.js';
 export { BatchConsumer, type BatchConsumerOptions, type ChunkContext, type ChunkHandler } from './consumer.js';
 export { groupLag, type PartitionLag, type GroupLagOptions } from './lag.js';

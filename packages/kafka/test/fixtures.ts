@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { test as base } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { applyTopics, createKafka, withAdmin, type KafkaClient } from '../src/index.js';
+import { kafkaConnection, loadConfig } from '@ipasn/config';
 
-export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
+export const KAFKA = kafkaConnection(loadConfig(process.env));
 
 interface Fixtures {
   kafka: KafkaClient;
@@ -14,7 +15,7 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   // eslint-disable-next-line no-empty-pattern
   kafka: async ({}, use) => {
-    await use(createKafka({ brokers: BROKERS, clientId: 'kafka-adapter-test', logger: silentLogger() }));
+    await use(createKafka({ ...KAFKA, clientId: 'kafka-adapter-test', logger: silentLogger() }));
   },
   topic: async ({ kafka }, use) => {
     const created: string[] = [];

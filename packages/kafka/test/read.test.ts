@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { applyTopics, BatchProducer, collectRange, createKafka, groupLag, readToEnd, withAdmin, type InMessage } from '../src/index.js';
+import { kafkaConnection, loadConfig } from '@ipasn/config';
 
-const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
+const KAFKA = kafkaConnection(loadConfig(process.env));
 const logger = silentLogger();
-const kafka = createKafka({ brokers: BROKERS, clientId: 'kafka-read-test', logger });
+const kafka = createKafka({ ...KAFKA, clientId: 'kafka-read-test', logger });
 const producers: BatchProducer[] = [];
 afterAll(async () => {
   await Promise.all(producers.map((p) => p.close()));

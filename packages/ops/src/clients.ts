@@ -3,7 +3,7 @@
  * here) and the clients they run with. Injected clients are used as they are and never closed.
  */
 import type { IsoDate } from '@ipasn/contracts';
-import { createKafka, type KafkaClient } from '@ipasn/kafka';
+import { createKafka, type KafkaClient, type KafkaClientConfig } from '@ipasn/kafka';
 import { silentLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
@@ -19,15 +19,14 @@ export interface Progress {
 }
 
 export interface PipelineOptions {
-  /** Kafka bootstrap servers; default 127.0.0.1:19092. */
-  brokers?: string[];
-  /** Default redis://127.0.0.1:16379. */
-  redisUrl?: string;
+  /** Kafka brokers and credentials (@ipasn/config `kafkaConnection`); default 127.0.0.1:19092, none. */
+  kafkaConnection?: { brokers: string[]; sasl?: KafkaClientConfig['sasl']; ssl?: KafkaClientConfig['ssl'] };
+  /** Redis URL and ACL user (@ipasn/config `redisConnection`); default redis://127.0.0.1:16379. */
+  redisConnection?: { url: string; username?: string; password?: string };
   /** IPASN_TOPIC_PREFIX: namespace prefix of every topic; default ''. */
   topicPrefix?: string;
   /** REDIS_PREFIX: prefix of every Redis key; default 'ipasn:'. */
   redisPrefix?: string;
-  sasl?: { username: string; password: string } | undefined;
   /** Kafka client id; default 'ipasn-ops'. */
   clientId?: string;
   /** The evaluation date (SCORING_AS_OF of the scorer whose output is checked); default today in Asia/Jakarta. */
@@ -55,9 +54,9 @@ export async function withClients<T>(options: PipelineOptions, run: (clients: Cl
   const logger = options.logger ?? silentLogger();
   const kafka =
     options.kafka ??
-    createKafka({ brokers: options.brokers ?? ['127.0.0.1:19092'], clientId: options.clientId ?? 'ipasn-ops', logger, sasl: options.sasl });
+    createKafka({ ...(options.kafkaConnection ?? { brokers: ['127.0.0.1:19092'] }), clientId: options.clientId ?? 'ipasn-ops', logger });
   const ownRedis = options.redis === undefined;
-  const redis = options.redis ?? createRedis({ url: options.redisUrl ?? 'redis://127.0.0.1:16379', logger, connectionName: 'ipasn-ops' });
+  const redis = options.redis ?? createRedis({ ...(options.redisConnection ?? { url: 'redis://127.0.0.1:16379' }), logger, connectionName: 'ipasn-ops' });
   try {
     return await run({ kafka, redis, logger, topics: topicNames(options.topicPrefix ?? ''), redisPrefix: options.redisPrefix ?? 'ipasn:' });
   } finally {

@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
 import { ChunkedRuns } from '../src/index.js';
+import { loadConfig, redisConnection } from '@ipasn/config';
 
-const connection = createRedis({ url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379', logger: silentLogger(), maxRetriesPerRequest: null });
+const connection = createRedis({ ...redisConnection(loadConfig(process.env)), logger: silentLogger(), maxRetriesPerRequest: null });
 afterAll(() => closeRedis(connection));
 
 describe('ChunkedRuns (real Redis + BullMQ flows)', () => {

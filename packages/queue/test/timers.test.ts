@@ -3,9 +3,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
 import { KeyedTimers, type TimerJob } from '../src/index.js';
+import { loadConfig, redisConnection } from '@ipasn/config';
 
-const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
-const connection = createRedis({ url, logger: silentLogger(), maxRetriesPerRequest: null });
+const REDIS = redisConnection(loadConfig(process.env));
+const connection = createRedis({ ...REDIS, logger: silentLogger(), maxRetriesPerRequest: null });
 afterAll(() => closeRedis(connection));
 
 function timers() {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis, DedupeStore } from '../src/index.js';
+import { loadConfig, redisConnection } from '@ipasn/config';
 
-const redis = createRedis({ url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379', logger: silentLogger() });
+const redis = createRedis({ ...redisConnection(loadConfig(process.env)), logger: silentLogger() });
 afterAll(() => closeRedis(redis));
 
 describe('DedupeStore (real Redis)', () => {

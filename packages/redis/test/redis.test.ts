@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis, LuaScripts, readLuaScripts } from '../src/index.js';
+import { loadConfig, redisConnection } from '@ipasn/config';
 
-const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
-const redis = createRedis({ url, logger: silentLogger(), connectionName: 'redis-adapter-test' });
+const REDIS = redisConnection(loadConfig(process.env));
+const redis = createRedis({ ...REDIS, logger: silentLogger(), connectionName: 'redis-adapter-test' });
 afterAll(() => closeRedis(redis));
 
 describe('Lua scripts from files (real Redis)', () => {

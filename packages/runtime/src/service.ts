@@ -13,7 +13,7 @@
  * connections, the ops server; the logs are flushed last.
  */
 import { join } from 'node:path';
-import { kafkaSasl, type BaseConfig } from '@ipasn/config';
+import { kafkaConnection, redisConnection, type BaseConfig } from '@ipasn/config';
 import { BatchConsumer, createKafka, type BatchConsumerOptions, type KafkaClient } from '@ipasn/kafka';
 import { createLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
@@ -83,7 +83,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
     metrics,
     topics,
     get kafka(): KafkaClient {
-      kafka ??= createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${name}`, logger, sasl: kafkaSasl(config) });
+      kafka ??= createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-${name}`, logger });
       return kafka;
     },
     groupId: (base) => `${config.IPASN_TOPIC_PREFIX}${base}`,
@@ -92,7 +92,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
     },
     redis(purpose, o = {}) {
       const redis = createRedis({
-        url: config.REDIS_URL,
+        ...redisConnection(config),
         logger,
         connectionName: `ipasn-${name}-${purpose}`,
         ...(o.blocking ? { maxRetriesPerRequest: null } : {}),

@@ -2,7 +2,7 @@
  * Wires config → adapters → API, web console and stale job. main.ts runs it as a service; tests
  * start it in-process on port 0 with their own prefixes and clock.
  */
-import { kafkaSasl } from '@ipasn/config';
+import { kafkaConnection } from '@ipasn/config';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -67,12 +67,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
   const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-console', ...credentials });
   // BullMQ blocks on its own connection and needs maxRetriesPerRequest: null.
   const queueRedis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-console-jobs', maxRetriesPerRequest: null, ...credentials });
-  const kafka = createKafka({
-    brokers: config.KAFKA_BROKERS,
-    clientId: `${config.KAFKA_CLIENT_ID}-console`,
-    logger,
-    sasl: kafkaSasl(config),
-  });
+  const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-console`, logger });
   const producer = new BatchProducer(kafka);
   let closing: Promise<void> | undefined;
   try {

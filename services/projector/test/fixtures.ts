@@ -13,8 +13,11 @@ import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import { createRegistry, type Registry } from '@ipasn/runtime';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { createProjector, projectorMetrics } from '../src/index.js';
+import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
+export const KAFKA = kafkaConnection(loadConfig(process.env));
+export const REDIS = redisConnection(loadConfig(process.env));
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
 export const registry = SchemaRegistry.load();
 
@@ -59,8 +62,8 @@ export const test = base.extend<{ pipeline: Pipeline }>({
     const ns = `test-${randomUUID().slice(0, 8)}.`;
     const topics = topicNames(ns);
     const logger = silentLogger();
-    const kafka = createKafka({ brokers: BROKERS, clientId: 'projector-test', logger });
-    const redis = createRedis({ url: REDIS_URL, logger, connectionName: 'projector-test' });
+    const kafka = createKafka({ ...KAFKA, clientId: 'projector-test', logger });
+    const redis = createRedis({ ...REDIS, logger, connectionName: 'projector-test' });
     await createTopics(kafka, [topics.scores]);
     const store = await AggregateStore.open(redis, ns);
     const metrics = createRegistry('projector-test');

@@ -16,15 +16,15 @@ import type { AgencySummary } from '@ipasn/rules';
 import { rebuild, verify, type Progress } from '@ipasn/ops';
 import { StateStore } from '@ipasn/profiles';
 import type { EmployeeState } from '@ipasn/scoring';
-import { BROKERS, createTopics, deleteTopics, REDIS_URL, registry, waitForLag0 } from './fixtures.js';
+import { BROKERS, createTopics, deleteTopics, KAFKA, REDIS, REDIS_URL, registry, waitForLag0 } from './fixtures.js';
 import { ServiceProcess } from './processes.js';
 
 const AS_OF = '2025-06-30';
 const ns = `test-${randomUUID().slice(0, 8)}.`;
 const topics = topicNames(ns);
 const logger = silentLogger();
-const kafka = createKafka({ brokers: BROKERS, clientId: 'projector-pipeline-test', logger });
-const redis = createRedis({ url: REDIS_URL, logger, connectionName: 'projector-pipeline-test' });
+const kafka = createKafka({ ...KAFKA, clientId: 'projector-pipeline-test', logger });
+const redis = createRedis({ ...REDIS, logger, connectionName: 'projector-pipeline-test' });
 const env = { KAFKA_BROKERS: BROKERS.join(','), REDIS_URL, REDIS_PREFIX: ns, IPASN_TOPIC_PREFIX: ns, SCORING_AS_OF: AS_OF };
 const options = { kafka, redis, topicPrefix: ns, redisPrefix: ns, asOf: AS_OF, chunkSize: 7 };
 const AGENCIES = ['3004', '4011', '7672'] as const;

@@ -11,9 +11,10 @@ import { createRegistry } from '@ipasn/runtime';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { StateStore } from '@ipasn/profiles';
 import { createScorer, scorerMetrics, type Scorer } from '../src/index.js';
+import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 
-const BROKERS = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
+const KAFKA = kafkaConnection(loadConfig(process.env));
+const REDIS = redisConnection(loadConfig(process.env));
 
 export interface Harness {
   ns: string;
@@ -36,10 +37,10 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
   const ns = `t${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(ns);
   const logger = silentLogger();
-  const kafka = createKafka({ brokers: BROKERS, clientId: 'scorer-test', logger });
+  const kafka = createKafka({ ...KAFKA, clientId: 'scorer-test', logger });
   await applyTopics(kafka, expandTopics(await readTopicFile(), [], ns));
-  const redis = createRedis({ url: REDIS_URL, logger });
-  const queueRedis = createRedis({ url: REDIS_URL, logger, maxRetriesPerRequest: null });
+  const redis = createRedis({ ...REDIS, logger });
+  const queueRedis = createRedis({ ...REDIS, logger, maxRetriesPerRequest: null });
   const registry = SchemaRegistry.load();
   const producer = new BatchProducer(kafka);
   await producer.connect();

@@ -28,6 +28,7 @@ export const publishCommand: CommandModule = {
       .option('--json', 'summary as one JSON object; rejects as NDJSON lines')
       .option('--rejects <file>', 'write the rejects to FILE (NDJSON) instead of stderr')
       .option('--emit <file>', 'also write every event read as NDJSON, exactly as sent (for CSV: the JSON each row maps to), e.g. for ipasn score')
+      .option('--credentials <dir>', "send each agency's events as that agency: DIR holds agency-<code>.password files (default: IPASN_AGENCY_CREDENTIALS_DIR; else one connection as KAFKA_SASL_USERNAME)")
       .option('-q, --quiet', 'no progress output')
       .addHelpText('after', CSV_HELP)
       .action(async (file: string, flags: PublishFlags) => {

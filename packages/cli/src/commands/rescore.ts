@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { RuleSetId } from '@ipasn/contracts';
-import { loadConfig } from '@ipasn/config';
+import { loadConfig, redisConnection } from '@ipasn/config';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
 import { requestRescore, rescoreRuns, StateStore } from '@ipasn/profiles';
@@ -40,7 +40,7 @@ export const rescoreCommand: CommandModule = {
       .action(async (flags: RescoreFlags) => {
         const config = loadConfig(process.env);
         const logger = silentLogger();
-        const redis = createRedis({ url: config.REDIS_URL, logger, maxRetriesPerRequest: null, connectionName: 'ipasn-cli-rescore' });
+        const redis = createRedis({ ...redisConnection(config), logger, maxRetriesPerRequest: null, connectionName: 'ipasn-cli-rescore' });
         const runs = rescoreRuns(redis, config.REDIS_PREFIX, logger);
         try {
           await redis.ping().catch((err: unknown) => {

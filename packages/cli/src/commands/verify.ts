@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/ops';
-import { loadConfig, kafkaSasl } from '@ipasn/config';
+import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
@@ -19,11 +19,10 @@ interface Flags {
 function options(flags: Flags) {
   const config = loadConfig(process.env);
   return {
-    brokers: config.KAFKA_BROKERS,
-    redisUrl: config.REDIS_URL,
+    kafkaConnection: kafkaConnection(config),
+    redisConnection: redisConnection(config),
     topicPrefix: config.IPASN_TOPIC_PREFIX,
     redisPrefix: config.REDIS_PREFIX,
-    sasl: kafkaSasl(config),
     asOf: flags.asOf ?? config.SCORING_AS_OF,
     onProgress: phases(),
   };

@@ -8,7 +8,8 @@ import { rateProgress } from '../rate-progress.js';
 import { csvEvents, inputFormat, ndjsonEvents, openInput } from './input.js';
 import type { InputFormat } from './options.js';
 import { PublishPlanner, type InputEvent, type LocalReject } from './planner.js';
-import { BatchSender } from './sender.js';
+import { AgencyProducers } from './agency-producers.js';
+import { BatchSender, type MessageSink } from './sender.js';
 import { buildSummary, rejectText, summaryText } from './summary.js';
 
 export interface PublishFlags {
@@ -24,6 +25,8 @@ export interface PublishFlags {
   rejects?: string;
   emit?: string;
   quiet?: boolean;
+  /** A folder of `agency-<code>.password` files: one producer per agency, each as that agency. */
+  credentials?: string;
 }
 
 export async function publish(file: string, flags: PublishFlags): Promise<void> {
@@ -42,8 +45,13 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
 
   let kafka: KafkaClient | undefined;
   let producer: BatchProducer | undefined;
+  let sink: (MessageSink & { close(): Promise<void> }) | undefined;
   let existing: Set<string> | undefined;
-  if (!flags.dryRun) {
+  const credentials = flags.credentials ?? process.env['IPASN_AGENCY_CREDENTIALS_DIR'];
+  if (!flags.dryRun && credentials !== undefined && credentials !== '') {
+    // Each agency's events as that agency (its principal may write only its own topic).
+    sink = new AgencyProducers(config, topics, credentials);
+  } else if (!flags.dryRun) {
     kafka = cliKafka(config, 'publish');
     producer = new BatchProducer(kafka);
     try {
@@ -53,10 +61,11 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
       await producer.close().catch(() => undefined);
       throw kafkaFailure(config, err);
     }
+    sink = producer;
   }
 
   const progress = rateProgress({ label: flags.dryRun ? 'publish (dry run)' : 'publish', unit: 'events', totalBytes: input.size, silent: flags.quiet ?? false });
-  const sender = producer ? new BatchSender(producer, flags.batchSize) : undefined;
+  const sender = sink ? new BatchSender(sink, flags.batchSize) : undefined;
   const report = (r: LocalReject): void => {
     const text = flags.json || rejectsOut ? JSON.stringify(r) : rejectText(r);
     if (rejectsOut) rejectsOut.write(`${text}\n`);
@@ -90,7 +99,7 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
     if (isKafkaError(err)) throw kafkaFailure(config, err);
     throw new IoError(`cannot read ${file === '-' ? 'stdin' : file}: ${(err as Error).message}`, { cause: err });
   } finally {
-    await producer?.close().catch(() => undefined);
+    await sink?.close().catch(() => undefined);
     if (rejectsOut) await closeStream(rejectsOut);
     await emitOut?.end();
   }

@@ -1,0 +1,72 @@
+/**
+ * Redis's doors (design.md, Security; infra/redis/users.acl): the `default` user is off, each
+ * service's user reaches only its own keys, the console's reads everything and writes only its
+ * own `console:` keys. Each refusal sits next to the same user's success on its own keys.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
+import { silentLogger } from '@ipasn/logger';
+import { deleteRedisKeys, REDIS, testNamespace } from '../src/index.js';
+
+const SECRETS = process.env['IPASN_SECRETS_DIR'];
+const ns = testNamespace();
+const opened: Redis[] = [];
+
+function as(user: string): Redis {
+  if (!SECRETS) throw new Error('IPASN_SECRETS_DIR is not set: run the tests with npm test (it generates the secrets)');
+  const password = readFileSync(join(SECRETS, 'redis', `${user}.password`), 'utf8').trim();
+  const redis = createRedis({ url: REDIS.url, username: user, password, logger: silentLogger(), maxRetriesPerRequest: 1, connectionName: `security-test-${user}` });
+  opened.push(redis);
+  return redis;
+}
+
+/** 'OK'/the reply, or the refusal's first word (NOPERM, NOAUTH, WRONGPASS). */
+async function attempt(run: () => Promise<unknown>): Promise<string> {
+  try {
+    return String(await run());
+  } catch (err) {
+    return (err as Error).message.split(' ')[0] ?? 'error';
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(opened.map((r) => closeRedis(r)));
+  await deleteRedisKeys(ns);
+});
+
+describe('Redis: one ACL user per service', () => {
+  it('refuses the default user', async () => {
+    const anonymous = createRedis({ url: REDIS.url, logger: silentLogger(), maxRetriesPerRequest: 1, lazyConnect: true } as never);
+    opened.push(anonymous);
+    expect(await attempt(() => anonymous.set(`${ns}agg:{3004}:meta`, '1'))).toMatch(/NOAUTH|NOPERM/u);
+  });
+
+  it('the console reads every key but writes only its own', async () => {
+    const admin = as('admin');
+    await admin.set(`${ns}agg:{3004}:meta`, 'written by the projector');
+    const console = as('console');
+    expect(await attempt(() => console.get(`${ns}agg:{3004}:meta`))).toBe('written by the projector');
+    expect(await attempt(() => console.set(`${ns}agg:{3004}:meta`, 'forged'))).toBe('NOPERM');
+    expect(await attempt(() => console.del(`${ns}agg:{3004}:meta`))).toBe('NOPERM');
+    expect(await attempt(() => console.set(`${ns}console:stale:3004`, '1'))).toBe('OK');
+    expect(await attempt(() => console.flushall())).toBe('NOPERM');
+  });
+
+  it("a service's user cannot touch another service's keys", async () => {
+    const cases: { user: string; own: string; others: string[] }[] = [
+      { user: 'normalizer', own: `${ns}dedupe:/agencies/3004:e1`, others: [`${ns}emp:199001012020121001`, `${ns}agg:{3004}:meta`] },
+      { user: 'scorer', own: `${ns}emp:199001012020121001`, others: [`${ns}dedupe:/agencies/3004:e1`, `${ns}agg:{3004}:meta`] },
+      { user: 'projector', own: `${ns}agg:{3004}:meta`, others: [`${ns}emp:199001012020121001`, `${ns}dedupe:/agencies/3004:e1`] },
+    ];
+    for (const c of cases) {
+      const redis = as(c.user);
+      expect(await attempt(() => redis.set(c.own, '1')), `${c.user} on ${c.own}`).toBe('OK');
+      for (const key of c.others) {
+        expect(await attempt(() => redis.set(key, 'x')), `${c.user} writing ${key}`).toBe('NOPERM');
+        expect(await attempt(() => redis.get(key)), `${c.user} reading ${key}`).toBe('NOPERM');
+      }
+    }
+  });
+});
