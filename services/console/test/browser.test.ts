@@ -181,4 +181,31 @@ describe('web console in headless Chromium', () => {
     await page.setViewportSize({ width: 1360, height: 900 });
     expect(problems).toEqual([]);
   });
+
+  test('signing out, a viewer signs in: the DLQ shows NIPs and names masked and no redrive; /docs renders under its CSP', async () => {
+    const a = await testAuth();
+    await page.goto(`${c.url}/#/`);
+    await page.getByRole('button', { name: 'Keluar' }).click();
+    await page.waitForURL(/\/login\?out=1/u);
+    await page.getByLabel('Nama pengguna').fill(a.users.viewer.name);
+    await page.getByLabel('Kata sandi').fill(a.users.viewer.password);
+    await page.getByRole('button', { name: 'Masuk' }).click();
+    await page.waitForURL(`${c.url}/`);
+    await page.goto(`${c.url}/#/dlq`);
+    const items = page.locator('article.dlq-item');
+    await items.nth(1).waitFor();
+    await items.first().locator('summary').click();
+    const original = (await items.first().locator('pre.original').textContent()) ?? '';
+    expect(original).toContain('"subject": "1985••••••••••••01"');
+    expect(original).toContain('"name": "(nama disamarkan)"');
+    expect(await page.locator('main').textContent()).not.toContain(NIP);
+    expect(await page.locator('article.dlq-item input[type="checkbox"]').count()).toBe(0);
+    await expect(page.getByRole('button', { name: /Kirim ulang/u }).isVisible()).resolves.toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'dlq-viewer.png'), fullPage: true });
+
+    await page.goto(`${c.url}/docs`);
+    await page.locator('.swagger-ui .opblock').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'docs.png') });
+    expect(problems).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
  * - the Host allowlist (DNS rebinding) → 421;
  * - the Origin check on state-changing requests (CSRF, with SameSite=Strict cookies) → 403;
  * - security headers on every response: CSP with `frame-ancestors 'none'`, X-Frame-Options, nosniff,
- *   no referrer, and no caching of API answers or the sign-in page;
+ *   no referrer to other sites, and no caching of API answers or the sign-in page;
  * - form bodies (`application/x-www-form-urlencoded`) for the sign-in form without JavaScript;
  * - @fastify/rate-limit, in Redis under the console's prefix so every instance counts together;
  *   routes opt in with `config.rateLimit`.
@@ -45,7 +45,8 @@ async function security(app: FastifyInstance, o: SecurityOptions): Promise<void>
     reply.header('content-security-policy', cspFor(req.url));
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer Chrome sends `Origin: null` on form posts, which the Origin check refuses.
+    reply.header('referrer-policy', 'same-origin');
     reply.header('cross-origin-opener-policy', 'same-origin');
     const door = doorOf(req.url);
     if (door === 'api' || pathOf(req.url) === '/login') reply.header('cache-control', 'no-store');
