@@ -95,8 +95,11 @@ describe('console security (real Redis, Kafka)', () => {
 
   test('a bearer token works for scripts; an unknown one is refused', async () => {
     expect((await getJson(c, '/api/national', { token: 'viewer' })).status).toBe(200);
+    // An unknown token is refused by name, even on the sign-in page: a script should learn its token is wrong.
     const res = await fetch(`${c.url}/api/national`, { headers: { authorization: 'Bearer ipasnc_not-a-token-of-this-console' } });
     expect(res.status).toBe(401);
+    expect(((await res.json()) as { message: string }).message).toBe('bearer token not recognized');
+    expect((await fetch(`${c.url}/login`, { headers: { authorization: 'Bearer ipasnc_not-a-token-of-this-console' } })).status).toBe(401);
     expect((await getJson<{ name: string; role: string; via: string }>(c, '/api/session', { token: 'operator' })).body).toEqual({ name: auth.tokens.operator.name, role: 'operator', via: 'token' });
   });
 
@@ -151,8 +154,9 @@ describe('console security (real Redis, Kafka)', () => {
     expect(JSON.parse((await redis.get(key))!)).toMatchObject({ name: auth.users.viewer.name, role: 'viewer' });
     expect(await redis.pttl(key)).toBeGreaterThan(0);
     expect(await redis.exists(`${ns.redisPrefix}console:session:${token}`)).toBe(0);
-    // A tampered signature is no session.
+    // A tampered signature is no session, and neither is the bare token without its signature.
     expect((await fetch(`${c.url}/api/meta`, { headers: { cookie: `ipasn_session=${encodeURIComponent(`${token}.forged`)}` } })).status).toBe(401);
+    expect((await fetch(`${c.url}/api/meta`, { headers: { cookie: `ipasn_session=${encodeURIComponent(token)}` } })).status).toBe(401);
     expect((await fetch(`${c.url}/api/meta`, { headers: { cookie } })).status).toBe(200);
     expect((await fetch(`${c.url}/logout`, { method: 'POST', headers: { cookie, origin: c.url } })).status).toBe(200);
     expect((await fetch(`${c.url}/api/meta`, { headers: { cookie } })).status).toBe(401);
