@@ -17,6 +17,7 @@ import {
   freshnessView,
   hashPassword,
   hostAllowed,
+  loadConsoleConfig,
   maskText,
   originAllowed,
   readUsersFile,
@@ -277,5 +278,29 @@ describe('users file: scrypt hashes, tokens, console-users', () => {
       writeFileSync(file, text);
       expect(() => readUsersFile(file), name).toThrow(expect.objectContaining({ code: 'CONSOLE_USERS_FILE_INVALID' }) as Error);
     }
+  });
+});
+
+describe('loadConsoleConfig: the secrets are required, from the environment or *_FILE', () => {
+  const base = { CONSOLE_USERS_FILE: '/etc/ipasn/users.json', CONSOLE_REDIS_PASSWORD: 'redis-secret', CONSOLE_SESSION_SECRET: 'x'.repeat(32) };
+  it.each([
+    ['CONSOLE_REDIS_PASSWORD', { ...base, CONSOLE_REDIS_PASSWORD: undefined }],
+    ['CONSOLE_USERS_FILE', { ...base, CONSOLE_USERS_FILE: undefined }],
+    ['CONSOLE_SESSION_SECRET', { ...base, CONSOLE_SESSION_SECRET: undefined }],
+    ['CONSOLE_SESSION_SECRET', { ...base, CONSOLE_SESSION_SECRET: 'too-short' }],
+    ['CONSOLE_REDIS_PASSWORD', { ...base, CONSOLE_REDIS_PASSWORD: '' }],
+    ['CONSOLE_ALLOWED_HOSTS', { ...base, CONSOLE_ALLOWED_HOSTS: 'http://evil/' }],
+  ])('refuses without a valid %s', (name, env) => {
+    expect(() => loadConsoleConfig(env)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) as unknown }) as Error);
+  });
+  it('reads secrets from *_FILE; defaults: console user, loopback hosts, plain cookies outside production', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'console-config-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'secret'), `${'s'.repeat(40)}\n`);
+    writeFileSync(join(dir, 'redis'), 'from-file\n');
+    const c = loadConsoleConfig({ CONSOLE_USERS_FILE: '/u.json', CONSOLE_SESSION_SECRET_FILE: join(dir, 'secret'), CONSOLE_REDIS_PASSWORD_FILE: join(dir, 'redis') });
+    expect(c).toMatchObject({ CONSOLE_SESSION_SECRET: 's'.repeat(40), CONSOLE_REDIS_PASSWORD: 'from-file', CONSOLE_REDIS_USERNAME: 'console', CONSOLE_ALLOWED_HOSTS: ['127.0.0.1', 'localhost', '[::1]'], CONSOLE_COOKIE_SECURE: false });
+    expect(loadConsoleConfig({ ...base, NODE_ENV: 'production' }).CONSOLE_COOKIE_SECURE).toBe(true);
+    expect(loadConsoleConfig({ ...base, CONSOLE_ALLOWED_HOSTS: 'Console.Example:8443, localhost' }).CONSOLE_ALLOWED_HOSTS).toEqual(['console.example:8443', 'localhost']);
   });
 });
