@@ -1,34 +1,31 @@
 /**
- * Wires config → adapters → API, web console and stale job. main.ts runs it as a service; tests
+ * Wires config → adapters → stale job and HTTP app (app.ts). main.ts runs it as a service; tests
  * start it in-process on port 0 with their own prefixes and clock.
  */
-import { kafkaConnection } from '@ipasn/config';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
+import { ConfigError, kafkaConnection, loadAgencyList } from '@ipasn/config';
 import { AggregateStore } from '@ipasn/aggregates';
-import type { Agencies } from '@ipasn/contracts';
-import { BatchProducer, createKafka } from '@ipasn/kafka';
+import { jakartaDate, type Agencies } from '@ipasn/contracts';
+import { BatchProducer, createKafka, type KafkaClient } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import { topicNames } from '@ipasn/pipeline';
 import { PeriodicJob } from '@ipasn/queue';
-import { closeRedis, createRedis } from '@ipasn/redis';
+import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import { createRegistry, startOpsServer, type FastifyInstance, type Registry, type ShutdownStep } from '@ipasn/runtime';
-import { jakartaDate } from '@ipasn/scoring';
 import { SchemaRegistry } from '@ipasn/serde';
-import { registerApi } from './api.js';
+import { registerWeb } from './app.js';
+import { SessionStore } from './auth/sessions.js';
+import { UserDirectory } from './auth/users.js';
+import { isProduction, watchedGroups, type ConsoleConfig } from './config.js';
 import { DlqPageCache } from './dlq.js';
-import { loadAgencies, watchedGroups, type ConsoleConfig } from './config.js';
 import { LagCache } from './freshness.js';
 import { KafkaReader } from './kafka-reader.js';
 import { readGroupLag } from './lag.js';
 import { consoleMetrics } from './metrics.js';
+import type { ViewDeps } from './read-models/agencies.js';
 import { RedriveLog } from './redrive.js';
 import { consoleKey, StaleStore } from './stale.js';
-import type { ViewDeps } from './views.js';
 
-export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+export { PUBLIC_DIR } from './app.js';
 
 export interface ConsoleOptions {
   config: ConsoleConfig;
@@ -48,6 +45,8 @@ export interface ConsoleHandle {
   url: string;
   registry: Registry;
   staleStore: StaleStore;
+  /** Every route of the app (method and URL pattern), for tests that walk them all. */
+  routes: readonly { method: string; url: string }[];
   /** Runs the stale check now, outside the schedule (tests, an operator's "check now"). */
   checkStaleNow(): Promise<void>;
   /** The ordered shutdown, for a Lifecycle (main.ts). */
@@ -56,19 +55,50 @@ export interface ConsoleHandle {
   close(): Promise<void>;
 }
 
-export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
-  const { config, logger } = o;
-  const clock = o.clock ?? Date.now;
-  const agencies = o.agencies ?? loadAgencies(config.IPASN_AGENCIES_FILE);
-  const prefix = config.REDIS_PREFIX;
-  const topics = topicNames(config.IPASN_TOPIC_PREFIX);
+interface Connections {
+  redis: Redis;
+  queueRedis: Redis;
+  kafka: KafkaClient;
+  producer: BatchProducer;
+}
+
+function connections(config: ConsoleConfig, logger: Logger): Connections {
   const credentials = { username: config.CONSOLE_REDIS_USERNAME, password: config.CONSOLE_REDIS_PASSWORD };
   // Everything the console reads, and its own few writes, go through the read-only ACL user.
   const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-console', ...credentials });
   // BullMQ blocks on its own connection and needs maxRetriesPerRequest: null.
   const queueRedis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-console-jobs', maxRetriesPerRequest: null, ...credentials });
   const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-console`, logger });
-  const producer = new BatchProducer(kafka);
+  return { redis, queueRedis, kafka, producer: new BatchProducer(kafka) };
+}
+
+/** The users file, refused in production when others may read it (it holds password hashes). */
+function userDirectory(config: ConsoleConfig, logger: Logger): UserDirectory {
+  let users: UserDirectory;
+  try {
+    users = new UserDirectory(config.CONSOLE_USERS_FILE, (err) => logger.error({ err }, 'CONSOLE_USERS_FILE became invalid: the last valid version stays in force'));
+  } catch (err) {
+    throw new ConfigError(`CONSOLE_USERS_FILE: ${(err as Error).message}`, { cause: err });
+  }
+  if ((users.mode() & 0o077) !== 0) {
+    const message = `CONSOLE_USERS_FILE ${config.CONSOLE_USERS_FILE} is readable by others (mode ${users.mode().toString(8)}): chmod 600 it`;
+    if (isProduction(config)) throw new ConfigError(message);
+    logger.warn(message);
+  }
+  const { users: accounts, tokens } = users.current();
+  if (accounts.length + tokens.length === 0) logger.warn({ file: config.CONSOLE_USERS_FILE }, 'the users file has no user and no token: nobody can sign in (console-users add <name> --role operator)');
+  if (!config.CONSOLE_COOKIE_SECURE && isProduction(config)) logger.warn('CONSOLE_COOKIE_SECURE=false in production: the session cookie may travel over plain HTTP');
+  return users;
+}
+
+export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
+  const { config, logger } = o;
+  const clock = o.clock ?? Date.now;
+  const agencies = o.agencies ?? loadAgencyList(config.IPASN_AGENCIES_FILE);
+  const users = userDirectory(config, logger);
+  const prefix = config.REDIS_PREFIX;
+  const topics = topicNames(config.IPASN_TOPIC_PREFIX);
+  const { redis, queueRedis, kafka, producer } = connections(config, logger);
   let closing: Promise<void> | undefined;
   try {
     await producer.connect();
@@ -99,70 +129,54 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
     staleJob.start(runCheck);
 
     const views: ViewDeps = { store, agencies, stale: staleStore, asOf: () => config.SCORING_AS_OF ?? jakartaDate(clock()), clock };
-    const { app, port } = await startOpsServer(
-      {
-        host: config.CONSOLE_HOST,
-        port: config.CONSOLE_PORT,
+    const routes: { method: string; url: string }[] = [];
+    const ops = { host: config.CONSOLE_HOST, port: config.CONSOLE_PORT, logger, registry, portFile: o.portFile, readiness: { redis: () => redis.status === 'ready', ...o.readiness } };
+    const { app, port } = await startOpsServer(ops, (app) =>
+      registerWeb(app, {
         logger,
-        registry,
-        portFile: o.portFile,
-        readiness: { redis: () => redis.status === 'ready', ...o.readiness },
-      },
-      async (app) => {
-        await app.register(fastifySwagger, {
-          openapi: {
-            info: {
-              title: 'IP ASN operators’ console API',
-              version: '1.0.0',
-              description: 'Agency and national aggregates under both rule sets, data freshness, consumer lag, dead letters and redrive. JSON only.',
-            },
-            tags: [
-              { name: 'agencies', description: 'Per-agency aggregates (the `ipasn score --by-agency` shape)' },
-              { name: 'national', description: 'National rollup per rule set' },
-              { name: 'pilot', description: 'The 11 pilot agencies: primary vs shadow rule set' },
-              { name: 'freshness', description: 'Freshness, stale agencies, consumer lag' },
-              { name: 'dlq', description: 'Dead letters and redrive' },
-            ],
-          },
-        });
-        await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-        app.addHook('onSend', async (req, reply, payload) => {
-          reply.header('x-content-type-options', 'nosniff');
-          reply.header('referrer-policy', 'no-referrer');
-          if (!req.url.startsWith('/docs')) reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; frame-ancestors 'none'");
-          return payload;
-        });
-        await app.register(fastifyStatic, { root: PUBLIC_DIR, prefix: '/', decorateReply: false, index: 'index.html', cacheControl: false });
-        registerApi(app, {
+        onRoute: (r) => routes.push(r),
+        security: { allowedHosts: config.CONSOLE_ALLOWED_HOSTS, redis, prefix },
+        auth: {
+          users,
+          sessions: new SessionStore(redis, prefix, config.CONSOLE_SESSION_TTL_MS, clock),
+          secret: config.CONSOLE_SESSION_SECRET,
+          secureCookie: config.CONSOLE_COOKIE_SECURE,
+          sessionTtlMs: config.CONSOLE_SESSION_TTL_MS,
+          login: { max: config.CONSOLE_LOGIN_RATE_MAX, windowMs: config.CONSOLE_LOGIN_RATE_WINDOW_MS },
+        },
+        api: {
           views,
           redis,
-          prefix,
+          redisPrefix: prefix,
           lag,
           dlq: { reader, registry: schemaRegistry, topics, scanLimit: config.CONSOLE_DLQ_SCAN_LIMIT, defaultLimit: config.CONSOLE_DLQ_PAGE_SIZE, cache: new DlqPageCache() },
-          redrive: { reader, registry: schemaRegistry, topics, producer, log: new RedriveLog(redis, prefix), now: clock, max: config.CONSOLE_REDRIVE_MAX },
+          redrive: {
+            reader,
+            registry: schemaRegistry,
+            topics,
+            producer,
+            log: new RedriveLog(redis, prefix),
+            now: clock,
+            max: config.CONSOLE_REDRIVE_MAX,
+            rate: { max: config.CONSOLE_REDRIVE_RATE_MAX, windowMs: config.CONSOLE_REDRIVE_RATE_WINDOW_MS },
+          },
           staleJob: { everyMs: config.CONSOLE_STALE_CHECK_MS, nextRunAt: () => staleJob.nextRunAt() },
           metrics,
-        });
-      },
+        },
+      }),
     );
     // style.md's order: stop intake → let a running job finish → flush the producer → quit Redis.
     const shutdownSteps: ShutdownStep[] = [
       { name: 'close http server', run: () => app.close() },
       { name: 'close stale job', run: () => staleJob.close() },
       { name: 'flush producer', run: () => producer.close() },
-      {
-        name: 'quit redis',
-        run: async () => {
-          await closeRedis(queueRedis);
-          await closeRedis(redis);
-        },
-      },
+      { name: 'quit redis', run: async () => void (await Promise.all([closeRedis(queueRedis), closeRedis(redis)])) },
     ];
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         for (const step of shutdownSteps) await step.run();
       })());
-    return { app, port, url: `http://${config.CONSOLE_HOST}:${port}`, registry, staleStore, checkStaleNow: runCheck, shutdownSteps, close };
+    return { app, port, url: `http://${config.CONSOLE_HOST}:${port}`, registry, staleStore, routes, checkStaleNow: runCheck, shutdownSteps, close };
   } catch (err) {
     await producer.close().catch(() => undefined);
     await closeRedis(queueRedis);

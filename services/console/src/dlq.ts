@@ -9,6 +9,7 @@ import { agencyCodeOfSource, REJECT_REASONS, type RejectReason } from '@ipasn/co
 import type { InMessage } from '@ipasn/kafka';
 import type { TopicNames } from '@ipasn/pipeline';
 import { fromAvroCanonicalEvent, type DeadLetter, type SchemaRegistry } from '@ipasn/serde';
+import { ApiError } from './api/errors.js';
 import type { KafkaReader, PartitionOffsets, ReadRequest } from './kafka-reader.js';
 
 export interface DlqItem {
@@ -62,12 +63,12 @@ export function decodeCursor(s: string): Cursor {
   try {
     parsed = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
   } catch {
-    throw new RangeError('cursor is not one this API returned');
+    throw new ApiError('CONSOLE_BAD_REQUEST', 'cursor is not one this API returned');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new RangeError('cursor is not one this API returned');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ApiError('CONSOLE_BAD_REQUEST', 'cursor is not one this API returned');
   const out: Cursor = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (!/^\d+$/u.test(k) || typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new RangeError('cursor is not one this API returned');
+    if (!/^\d+$/u.test(k) || typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new ApiError('CONSOLE_BAD_REQUEST', 'cursor is not one this API returned');
     out[k] = v;
   }
   return out;

@@ -36,10 +36,6 @@ export class LagCache {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  get last(): LagSnapshot | undefined {
-    return this.#last;
-  }
-
   async get(): Promise<LagSnapshot> {
     const now = this.clock();
     if (this.#last && now - this.#last.at < this.maxAgeMs) return this.#last;

@@ -206,7 +206,6 @@ export const redriveBody = {
   type: 'object',
   properties: {
     ids: { type: 'array', items: { type: 'string', pattern: '^\\d{1,5}-\\d{1,15}$' }, minItems: 1, maxItems: 1000 },
-    operator: { type: 'string', minLength: 1, maxLength: 100, description: 'Who redrives (an X-Forwarded-User header from an authenticating proxy wins)' },
     note: { type: 'string', maxLength: 500 },
     force: { type: 'boolean', default: false, description: 'Redrive again rejects that were redriven before' },
   },
@@ -228,4 +227,3 @@ export const redriveLog = obj({ redrives: { type: 'array', items: redriveRecord 
 
 export const rulesQuery = { type: 'object', properties: { rules: ruleSet }, additionalProperties: false };
 export const codeParams = obj({ code: { type: 'string', pattern: '^[0-9A-Z]{4}$' } });
-export const errorBody = { type: 'object', properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } } };

@@ -9,7 +9,7 @@ import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
 import { categoryOf, getRuleSet, roundHalfUp2, type AgencySummary } from '@ipasn/rules';
 import type { ConsoleHandle } from '../src/index.js';
-import { AGENCIES, getJson, loadDataset, PILOT_CODES, REDIS_URL, startTestConsole, test, type Dataset } from './fixtures.js';
+import { AGENCIES, CONSOLE_REDIS_PASSWORD, fetchAs, getJson, loadDataset, PILOT_CODES, REDIS_URL, startTestConsole, test, type Dataset } from './fixtures.js';
 
 const AS_OF = '2025-06-30';
 
@@ -115,14 +115,14 @@ describe('console API over real aggregates', () => {
     const { body } = await getJson<{ openapi: string; paths: Record<string, unknown> }>(c, '/docs/json');
     expect(body.openapi).toMatch(/^3\./);
     for (const p of ['/api/agencies', '/api/agencies/{code}', '/api/national', '/api/pilot', '/api/freshness', '/api/dlq', '/api/dlq/redrive']) expect(Object.keys(body.paths)).toContain(p);
-    expect((await fetch(`${c.url}/docs`)).status).toBe(200);
-    const index = await fetch(`${c.url}/`);
+    expect((await fetchAs(c, '/docs')).status).toBe(200);
+    const index = await fetchAs(c, '/');
     expect(index.status).toBe(200);
     expect(await index.text()).toContain('Konsol Operator');
   });
 
   test('the console Redis user reads everything but writes only console keys (ACL)', async ({ expect, ns }) => {
-    const ro = createRedis({ url: REDIS_URL, logger: silentLogger(), username: 'console', password: 'ipasn-console-dev', maxRetriesPerRequest: 1 });
+    const ro = createRedis({ url: REDIS_URL, logger: silentLogger(), username: 'console', password: CONSOLE_REDIS_PASSWORD, maxRetriesPerRequest: 1 });
     try {
       expect(await ro.smembers(`${ns.redisPrefix}agg:agencies`)).toContain('3004');
       await expect(ro.hset(`${ns.redisPrefix}agg:{3004}:perban-8-2019:sums`, 'PNS:n', '0')).rejects.toThrow(/NOPERM/u);

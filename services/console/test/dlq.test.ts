@@ -9,7 +9,7 @@ import { BatchProducer } from '@ipasn/kafka';
 import { deadLetterMessage } from '@ipasn/pipeline';
 import { SchemaRegistry, toAvroCanonicalEvent } from '@ipasn/serde';
 import { KafkaReader, type ConsoleHandle, type DlqItem, type DlqPage, type RedriveRecord, type RedriveResult } from '../src/index.js';
-import { createTopics, getJson, postJson, startService, startTestConsole, test, until } from './fixtures.js';
+import { createTopics, getJson, postJson, startService, startTestConsole, test, testAuth, until, type TestAuth } from './fixtures.js';
 
 const NIP = '198501012010011001';
 const upsert = (source: string, id: string, data: Record<string, unknown>) =>
@@ -20,9 +20,13 @@ type Page = DlqPage & { items: (DlqItem & { redrive: RedriveRecord | null })[] }
 describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
   let c: ConsoleHandle;
   let stopNormalizer: () => Promise<void>;
+  let auth: TestAuth;
+  let OPERATOR: string;
   const sent = new Map<string, string>();
 
   test.beforeAll(async ({ ns, kafka, tmp }) => {
+    auth = await testAuth();
+    OPERATOR = auth.users.operator.name;
     await createTopics(kafka, ns, ['3004', '6171']);
     const producer = new BatchProducer(kafka);
     await producer.connect();
@@ -87,8 +91,8 @@ describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
 
   test('redrive re-publishes the original bytes and key to the ingress topic and records who, when and which', async ({ ns, kafka }) => {
     const before = (await getJson<Page>(c, '/api/dlq?reason=MALFORMED')).body.items[0]!;
-    expect((await postJson(c, '/api/dlq/redrive', { ids: [before.id] })).status).toBe(400);
-    const res = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [before.id, '0-99999'], operator: 'ani.operator', note: 'after the fix' });
+    // The record names the signed-in operator: never a proxy header or a body field.
+    const res = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [before.id, '0-99999'], operator: 'mallory', note: 'after the fix' }, 'operator', { 'x-forwarded-user': 'mallory', 'x-auth-request-user': 'mallory' });
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual([
       { id: before.id, status: 'redriven', target: ns.topics.ingress('3004'), reason: 'MALFORMED' },
@@ -105,17 +109,18 @@ describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
       return items.length === 2 ? items : undefined;
     });
     expect(again[0]).toMatchObject({ source: { offset: 4 }, original: before.original, redrive: null });
-    expect(again[1]).toMatchObject({ id: before.id, redrive: { by: 'ani.operator', note: 'after the fix', target: ns.topics.ingress('3004') } });
+    expect(again[1]).toMatchObject({ id: before.id, redrive: { by: OPERATOR, note: 'after the fix', target: ns.topics.ingress('3004') } });
 
     const log = await getJson<{ redrives: RedriveRecord[] }>(c, '/api/dlq/redrives');
     expect(log.body.redrives).toHaveLength(1);
-    expect(log.body.redrives[0]).toMatchObject({ id: before.id, by: 'ani.operator', reason: 'MALFORMED', agencyCode: '3004' });
+    expect(log.body.redrives[0]).toMatchObject({ id: before.id, by: OPERATOR, reason: 'MALFORMED', agencyCode: '3004' });
 
-    const twice = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [before.id], operator: 'budi' });
-    expect(twice.body.results[0]).toMatchObject({ status: 'already-redriven', previous: { by: 'ani.operator' } });
-    const forced = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [before.id], operator: 'budi', force: true });
+    // A script's operator token redrives as the token's name.
+    const twice = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [before.id] }, { token: 'operator' });
+    expect(twice.body.results[0]).toMatchObject({ status: 'already-redriven', previous: { by: OPERATOR } });
+    const forced = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [before.id], force: true }, { token: 'operator' });
     expect(forced.body.results[0]?.status).toBe('redriven');
-    expect((await getJson<{ redrives: RedriveRecord[] }>(c, '/api/dlq/redrives')).body.redrives.map((r) => r.by)).toEqual(['budi', 'ani.operator']);
+    expect((await getJson<{ redrives: RedriveRecord[] }>(c, '/api/dlq/redrives')).body.redrives.map((r) => r.by)).toEqual([auth.tokens.operator.name, OPERATOR]);
   });
 
   test('a scorer reject (canonical Avro event) is shown decoded and redriven to ipasn.events', async ({ ns, kafka }) => {
@@ -145,7 +150,7 @@ describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
     const item = await until('the scorer reject', async () => (await getJson<Page>(c, '/api/dlq?reason=UNKNOWN_RECORD')).body.items[0]);
     expect(item).toMatchObject({ stage: 'scorer', originalFormat: 'avro', agencyCode: '3004', source: { topic: ns.topics.events, partition: 5, offset: 41 } });
     expect(JSON.parse(item.original)).toMatchObject({ id: 'e-7', nip: NIP, type: 'ipasn.record.retracted' });
-    const res = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [item.id], operator: 'ani' });
+    const res = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [item.id] });
     expect(res.body.results[0]).toMatchObject({ status: 'redriven', target: ns.topics.events });
     const reader = new KafkaReader(kafka, `${ns.topicPrefix}test-reader-`);
     const offsets = await reader.offsets(ns.topics.events);

@@ -5,7 +5,8 @@
  * through packages/aggregates. Every resource is removed where it was created.
  */
 import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test as base } from 'vitest';
 import { AggregateStore, deleteMatching } from '@ipasn/aggregates';
+import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { Agencies, type Category, type EmploymentType, type RuleSetId } from '@ipasn/contracts';
 import { applyTopics, createKafka, expandTopics, readTopicFile, withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
@@ -20,13 +22,24 @@ import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import type { AgencySummary } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
-import { loadConsoleConfig, startConsole, type ConsoleHandle } from '../src/index.js';
+import { generatePassword, generateToken, hashPassword, loadConsoleConfig, startConsole, tokenHash, writeUsersFile, type ConsoleHandle, type Role } from '../src/index.js';
 
 const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(ROOT, 'packages/cli/dist/bin/ipasn.js');
 export const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
+/** The harness's Kafka connection and Redis user (npm test exports the admin's, from the generated secrets). */
+export const KAFKA = kafkaConnection(loadConfig(process.env));
+export const REDIS = redisConnection(loadConfig(process.env));
+/** The Kafka credentials variables the in-process console takes from the harness's environment. */
+const KAFKA_AUTH = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => /^KAFKA_(SASL|SSL)_/u.test(e[0]) && e[1] !== undefined),
+);
+/** The console Redis user's password: the secret infra/scripts/secrets.sh generates (npm test sets IPASN_SECRETS_DIR). */
+export const CONSOLE_REDIS_PASSWORD =
+  process.env['CONSOLE_REDIS_PASSWORD'] ??
+  readFileSync(process.env['CONSOLE_REDIS_PASSWORD_FILE'] ?? join(process.env['IPASN_SECRETS_DIR'] ?? join(ROOT, '.local', 'secrets'), 'redis', 'console.password'), 'utf8').trim();
 export const AGENCIES = Agencies.default();
 export const PILOT_CODES = AGENCIES.all.filter((a) => a.pilot).map((a) => a.code);
 
@@ -45,11 +58,43 @@ export function namespace(): Namespace {
   return { id, redisPrefix: `${id}:`, topicPrefix, topics: topicNames(topicPrefix), normalizerGroup: `${topicPrefix}ipasn-normalizer` };
 }
 
+/** The accounts every test console knows: one per role, plus a bearer token per role. */
+export interface TestAuth {
+  file: string;
+  secret: string;
+  users: Record<Role, { name: string; password: string }>;
+  tokens: Record<Role, { name: string; token: string }>;
+}
+
+let auth: Promise<TestAuth> | undefined;
+
+/** A users file (mode 0600, made with the console's own functions) for this test process; removed at exit. */
+export function testAuth(): Promise<TestAuth> {
+  return (auth ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'console-auth-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const users = { operator: { name: 'ani.operator', password: generatePassword() }, viewer: { name: 'vera.viewer', password: generatePassword() } };
+    const tokens = { operator: { name: 'ops-script', token: generateToken() }, viewer: { name: 'read-script', token: generateToken() } };
+    const file = join(dir, 'users.json');
+    writeUsersFile(file, {
+      version: 1,
+      users: await Promise.all(Object.entries(users).map(async ([role, u]) => ({ name: u.name, role: role as Role, passwordHash: await hashPassword(u.password) }))),
+      tokens: Object.entries(tokens).map(([role, t]) => ({ name: t.name, role: role as Role, tokenHash: tokenHash(t.token) })),
+    });
+    return { file, secret: randomBytes(32).toString('base64'), users, tokens };
+  })());
+}
+
 /** The console's environment for a namespace (any variable can be overridden). */
-export function consoleEnv(ns: Namespace, extra: Record<string, string> = {}): Record<string, string> {
+export async function consoleEnv(ns: Namespace, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  const a = await testAuth();
   return {
     KAFKA_BROKERS: BROKERS,
+    ...KAFKA_AUTH,
     REDIS_URL,
+    CONSOLE_REDIS_PASSWORD,
+    CONSOLE_USERS_FILE: a.file,
+    CONSOLE_SESSION_SECRET: a.secret,
     REDIS_PREFIX: ns.redisPrefix,
     IPASN_TOPIC_PREFIX: ns.topicPrefix,
     CONSOLE_PORT: '0',
@@ -60,17 +105,51 @@ export function consoleEnv(ns: Namespace, extra: Record<string, string> = {}): R
 }
 
 export async function startTestConsole(ns: Namespace, env: Record<string, string> = {}, options: { clock?: () => number; agencies?: Agencies } = {}): Promise<ConsoleHandle> {
-  return startConsole({ config: loadConsoleConfig(consoleEnv(ns, env)), logger: silentLogger(), ...options });
+  return startConsole({ config: loadConsoleConfig(await consoleEnv(ns, env)), logger: silentLogger(), ...options });
 }
 
-export async function getJson<T = unknown>(c: ConsoleHandle, path: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(c.url + path);
+/** Who makes a request: a signed-in user of a role, a role's bearer token, or nobody. */
+export type As = Role | { token: Role } | 'anonymous';
+
+const cookies = new WeakMap<ConsoleHandle, Map<Role, string>>();
+
+/** Signs in through POST /login (JSON) and returns the session cookie (`name=value`). */
+export async function signIn(c: ConsoleHandle, name: string, password: string): Promise<{ status: number; cookie: string | null }> {
+  const res = await fetch(`${c.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: c.url }, body: JSON.stringify({ name, password }) });
+  await res.arrayBuffer();
+  const set = res.headers.getSetCookie().find((h) => h.startsWith('ipasn_session='));
+  return { status: res.status, cookie: set ? set.split(';')[0]! : null };
+}
+
+/** Request headers for `as` (one sign-in per console and role, reused). */
+export async function authHeaders(c: ConsoleHandle, as: As): Promise<Record<string, string>> {
+  if (as === 'anonymous') return {};
+  const a = await testAuth();
+  if (typeof as === 'object') return { authorization: `Bearer ${a.tokens[as.token].token}` };
+  const jar = cookies.get(c) ?? new Map<Role, string>();
+  cookies.set(c, jar);
+  let cookie = jar.get(as);
+  if (!cookie) {
+    const r = await signIn(c, a.users[as].name, a.users[as].password);
+    if (!r.cookie) throw new Error(`sign-in as ${as} failed: ${r.status}`);
+    jar.set(as, (cookie = r.cookie));
+  }
+  return { cookie };
+}
+
+export async function getJson<T = unknown>(c: ConsoleHandle, path: string, as: As = 'operator'): Promise<{ status: number; body: T }> {
+  const res = await fetch(c.url + path, { headers: await authHeaders(c, as) });
   return { status: res.status, body: (await res.json()) as T };
 }
 
-export async function postJson<T = unknown>(c: ConsoleHandle, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(c.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function postJson<T = unknown>(c: ConsoleHandle, path: string, body: unknown, as: As = 'operator', headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(c.url + path, { method: 'POST', headers: { 'content-type': 'application/json', origin: c.url, ...(await authHeaders(c, as)), ...headers }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** GET with the operator's session, any content (metrics, pages). */
+export async function fetchAs(c: ConsoleHandle, path: string, as: As = 'operator', init: RequestInit = {}): Promise<Response> {
+  return fetch(c.url + path, { ...init, headers: { ...(await authHeaders(c, as)), ...(init.headers as Record<string, string> | undefined) } });
 }
 
 /**
@@ -167,8 +246,8 @@ export const test = base
   .extend('ns', { scope: 'file' }, ({}, { onCleanup }) => {
     const ns = namespace();
     onCleanup(async () => {
-      const redis = createRedis({ url: REDIS_URL, logger: silentLogger(), connectionName: 'console-test-cleanup' });
-      const kafka = createKafka({ brokers: BROKERS.split(','), clientId: 'console-test-cleanup', logger: silentLogger() });
+      const redis = createRedis({ ...REDIS, logger: silentLogger(), connectionName: 'console-test-cleanup' });
+      const kafka = createKafka({ ...KAFKA, clientId: 'console-test-cleanup', logger: silentLogger() });
       try {
         await deleteTopics(kafka, ns);
         await deleteMatching(redis, `${ns.redisPrefix}*`);
@@ -180,11 +259,11 @@ export const test = base
   })
   // eslint-disable-next-line no-empty-pattern -- vitest requires a destructuring pattern here
   .extend('redis', { scope: 'file' }, ({}, { onCleanup }) => {
-    const redis = createRedis({ url: REDIS_URL, logger: silentLogger(), connectionName: 'console-test' });
+    const redis = createRedis({ ...REDIS, logger: silentLogger(), connectionName: 'console-test' });
     onCleanup(() => closeRedis(redis));
     return redis;
   })
-  .extend('kafka', { scope: 'file' }, () => createKafka({ brokers: BROKERS.split(','), clientId: 'console-test', logger: silentLogger() }))
+  .extend('kafka', { scope: 'file' }, () => createKafka({ ...KAFKA, clientId: 'console-test', logger: silentLogger() }))
   // eslint-disable-next-line no-empty-pattern -- vitest requires a destructuring pattern here
   .extend('tmp', { scope: 'file' }, async ({}, { onCleanup }) => {
     const dir = await mkdtemp(join(tmpdir(), 'console-test-'));

@@ -1,6 +1,6 @@
 // The console's router and live updates: every view mounts once per navigation and is refreshed
 // by polling its API every few seconds (paused while the tab is hidden).
-import { errorBox, h } from './lib.js';
+import { currentSession, errorBox, h } from './lib.js';
 import overview from './views/overview.js';
 import agency from './views/agency.js';
 import pilot from './views/pilot.js';
@@ -74,6 +74,12 @@ window.addEventListener('hashchange', () => void navigate());
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh(generation);
 });
+currentSession()
+  .then((s) => {
+    document.getElementById('who').textContent = `${s.name} · ${s.role}`;
+    document.body.dataset.role = s.role;
+  })
+  .catch(() => undefined);
 fetch('/api/meta')
   .then((r) => r.json())
   .then((m) => {

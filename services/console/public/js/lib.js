@@ -53,8 +53,14 @@ export function svg(tag, attrs, ...children) {
   return build(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 
+/** A lapsed session (401) sends the browser to the sign-in page, coming back here afterwards. */
+function signInAgain(res) {
+  if (res.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
+}
+
 export async function getJson(url) {
   const res = await fetch(url, { headers: { accept: 'application/json' } });
+  signInAgain(res);
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`);
   return body;
@@ -62,9 +68,17 @@ export async function getJson(url) {
 
 export async function postJson(url, data) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(data) });
+  signInAgain(res);
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.message ?? `${res.status} ${res.statusText}`);
   return body;
+}
+
+let session;
+/** The signed-in user `{ name, role }` (asked once per page load). */
+export function currentSession() {
+  session ??= getJson('/api/session');
+  return session;
 }
 
 const nf = new Intl.NumberFormat('id-ID');

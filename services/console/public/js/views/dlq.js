@@ -1,6 +1,6 @@
 // Dead letters: recent rejects, newest first, filtered by agency and reason, with the original
 // message; select some and redrive them to where they came from.
-import { ago, card, fmtInt, fmtTime, getJson, h, postJson } from '../lib.js';
+import { ago, card, currentSession, fmtInt, fmtTime, getJson, h, postJson } from '../lib.js';
 
 const REASON_LABEL = {
   MALFORMED: 'Rusak',
@@ -20,7 +20,10 @@ export default {
     const state = { agency: '', reason: '', items: [], cursor: null, olderLoaded: false, selected: new Set(), open: new Set() };
     const agencySelect = h('select', { 'aria-label': 'Instansi', onchange: (e) => ((state.agency = e.target.value), reload()) }, h('option', { value: '' }, 'Semua instansi'));
     const reasonSelect = h('select', { 'aria-label': 'Alasan', onchange: (e) => ((state.reason = e.target.value), reload()) }, h('option', { value: '' }, 'Semua alasan'), Object.entries(REASON_LABEL).map(([k, v]) => h('option', { value: k }, `${k} — ${v}`)));
-    const operator = h('input', { type: 'text', placeholder: 'Nama operator', 'aria-label': 'Nama operator', value: localStorage.getItem('ipasn.operator') ?? '', oninput: (e) => localStorage.setItem('ipasn.operator', e.target.value) });
+    // Who redrives is the signed-in user (the server records it); viewers see rejects masked and cannot redrive.
+    const who = h('span', { class: 'muted' });
+    const viewerNote = h('p', { class: 'muted masked-note', hidden: true }, 'Peran viewer: NIP dan nama disamarkan; kirim ulang hanya untuk operator.');
+    let canRedrive = false;
     const note = h('input', { type: 'text', placeholder: 'Catatan (opsional)', 'aria-label': 'Catatan' });
     const redriveButton = h('button', { type: 'button', class: 'primary', disabled: true, onclick: () => void doRedrive() }, 'Kirim ulang');
     const result = h('div', { class: 'result', role: 'status', 'aria-live': 'polite' });
@@ -46,7 +49,7 @@ export default {
     }
 
     function item(it) {
-      const box = h('input', { type: 'checkbox', 'aria-label': `pilih ${it.id}`, checked: state.selected.has(it.id), onchange: (e) => (e.target.checked ? state.selected.add(it.id) : state.selected.delete(it.id), syncButton()) });
+      const box = !canRedrive ? null : h('input', { type: 'checkbox', 'aria-label': `pilih ${it.id}`, checked: state.selected.has(it.id), onchange: (e) => (e.target.checked ? state.selected.add(it.id) : state.selected.delete(it.id), syncButton()) });
       return h(
         'article',
         { class: ['dlq-item', it.redrive && 'redriven'], dataset: { id: it.id, reason: it.reason } },
@@ -119,7 +122,7 @@ export default {
       result.className = 'result';
       result.textContent = `Mengirim ulang ${ids.length} pesan…`;
       try {
-        const body = { ids, operator: operator.value.trim() || undefined, note: note.value.trim() || undefined };
+        const body = { ids, note: note.value.trim() || undefined };
         const res = await postJson('/api/dlq/redrive', body);
         const done = res.results.filter((r) => r.status === 'redriven');
         const other = res.results.filter((r) => r.status !== 'redriven');
@@ -138,16 +141,25 @@ export default {
       card(
         null,
         h('div', { class: 'toolbar' }, agencySelect, reasonSelect, h('span', { class: 'spacer' }), info),
-        h('div', { class: 'toolbar redrive-bar' }, operator, note, redriveButton),
+        h('div', { class: 'toolbar redrive-bar' }, who, note, redriveButton),
+        viewerNote,
         result,
       ),
       list,
       h('div', { class: 'center' }, more),
     );
 
+    const ready = currentSession().then((s) => {
+      canRedrive = s.role === 'operator';
+      who.textContent = canRedrive ? `kirim ulang sebagai ${s.name}` : '';
+      for (const el of [note, redriveButton]) el.hidden = !canRedrive;
+      viewerNote.hidden = canRedrive;
+    });
+
     return {
       title: 'DLQ',
       async update() {
+        await ready;
         // Live: refresh the newest page unless the operator is paging back or has a selection.
         if (state.olderLoaded || state.selected.size > 0) return;
         const page = await getJson(query());

@@ -6,8 +6,8 @@
 import { nationalOf, rankingOf, type AggregateStore, type AgencySumsRow } from '@ipasn/aggregates';
 import { RULE_SET_IDS, type Agencies, type Category, type IsoDate, type RuleSetId } from '@ipasn/contracts';
 import { categoryOf, emptyAgencySums, emptyGroupSums, getRuleSet, summarize, type AgencySums, type AgencySummary } from '@ipasn/rules';
-import type { StaleFlag, StaleStore } from './stale.js';
-import { evaluateStale } from './stale.js';
+import type { StaleFlag, StaleStore } from '../stale.js';
+import { evaluateStale } from '../stale.js';
 
 export interface ViewDeps {
   store: AggregateStore;

@@ -1,0 +1,23 @@
+/** /api/national: the national rollup and ranking per rule set (never mixed). */
+import { RULE_SET_IDS, type RuleSetId } from '@ipasn/contracts';
+import type { FastifyPluginCallback } from 'fastify';
+import { readNational } from '../read-models/agencies.js';
+import * as S from '../schemas.js';
+import type { ApiDeps } from './deps.js';
+import { errorBody } from './errors.js';
+
+export const nationalApi: FastifyPluginCallback<ApiDeps> = (app, d, done) => {
+  app.get<{ Querystring: { rules?: RuleSetId } }>(
+    '/national',
+    {
+      schema: {
+        tags: ['national'],
+        summary: 'National rollup and ranking per rule set (both without `rules`; never mixed)',
+        querystring: S.rulesQuery,
+        response: { 200: S.national, 400: errorBody },
+      },
+    },
+    (req) => readNational(d.views, req.query.rules ? [req.query.rules] : RULE_SET_IDS),
+  );
+  done();
+};
