@@ -6,13 +6,15 @@
 source "$(dirname "$0")/lib.sh"
 "$(dirname "$0")/up.sh"
 cd "$IPASN_ROOT"
-node infra/scripts/smoke.mjs
+(as_principal admin admin && node infra/scripts/smoke.mjs)
 ipasn() { node "$IPASN_ROOT/packages/cli/dist/bin/ipasn.js" "$@"; }
 demo="$IPASN_STATE_DIR/demo"; mkdir -p "$demo"
 asof="${SCORING_AS_OF:-$(TZ=Asia/Jakarta date +%F)}"
 seed="${DEMO_SEED:-$(date +%s)}"
 console_url="http://${CONSOLE_HOST:-127.0.0.1}:$(cat "$IPASN_STATE_DIR/run/console.port" 2>/dev/null || echo "${CONSOLE_PORT:-8080}")"
-log "console: $console_url  (API docs: $console_url/docs)"
+log "console: $console_url  (API docs: $console_url/docs); sign in as operator with the password in $IPASN_SECRETS_DIR/console/operator.password"
+# The demo reads the API with a viewer token (Authorization: Bearer), like any script would.
+export IPASN_CONSOLE_TOKEN; IPASN_CONSOLE_TOKEN="$(cat "$IPASN_SECRETS_DIR/console/scripts.token")"
 log "generating a demo stream of the 11 pilot agencies: ${DEMO_EMPLOYEES:-3000} employees, seed $seed, as of $asof"
 ipasn generate --seed "$seed" --employees "${DEMO_EMPLOYEES:-3000}" --as-of "$asof" --out "$demo/pilot.ndjson" --summary "$demo/summary.json" --quiet
 log "publishing it to the ingress topics (invalid events too, so the DLQ view has some)"
@@ -25,7 +27,7 @@ tail -n 20 "$demo/publish.txt" >&2
 for ((i = 0; i < 300; i++)); do
   if node -e '
     const url = process.argv[1];
-    const r = await fetch(url + "/api/freshness").then((x) => x.json());
+    const r = await fetch(url + "/api/freshness", { headers: { authorization: `Bearer ${process.env.IPASN_CONSOLE_TOKEN}` } }).then((x) => x.json());
     const groups = r.lag?.groups ?? [];
     const lag = groups.reduce((s, g) => s + g.totalLag, 0);
     process.exit(groups.length === 3 && lag === 0 ? 0 : 1);' --input-type=module "$console_url" 2>/dev/null; then break; fi
@@ -33,8 +35,8 @@ for ((i = 0; i < 300; i++)); do
 done
 log "agencies now (primary rule set):"
 node --input-type=module -e '
-  const { asOf, agencies } = await fetch(process.argv[1] + "/api/agencies").then((x) => x.json());
+  const { asOf, agencies } = await fetch(process.argv[1] + "/api/agencies", { headers: { authorization: `Bearer ${process.env.IPASN_CONSOLE_TOKEN}` } }).then((x) => x.json());
   console.log(`  as of ${asOf}`);
   for (const a of agencies) console.log(`  ${a.code}  ${String(a.name ?? "").padEnd(42).slice(0, 42)} ${a.rules.padEnd(17)} n=${String(a.headcount.total).padStart(5)}  ASN ${a.index.ASN ?? "-"}  (${a.shadow.rules}: ${a.shadow.index.ASN ?? "-"})${a.freshness?.stale ? "  STALE" : ""}`);
 ' "$console_url" || true
-log "demo streamed. Console: $console_url — stop everything with: npm run down"
+log "demo streamed. Console: $console_url — user operator, password: $(cat "$IPASN_SECRETS_DIR/console/operator.password") (also in $IPASN_SECRETS_DIR/console/operator.password) — stop everything with: npm run down"

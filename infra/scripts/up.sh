@@ -5,7 +5,9 @@ source "$(dirname "$0")/lib.sh"
 ensure_built
 "$(dirname "$0")/infra-up.sh"
 run="$IPASN_STATE_DIR/run"; logs="$IPASN_STATE_DIR/logs"; mkdir -p "$run" "$logs"
+"$(dirname "$0")/console-login.sh"
 for svc in $(services_in_start_order); do
+  if [[ $svc == console && $IPASN_INSECURE == 1 ]]; then log "console not started: IPASN_INSECURE (its Redis user does not exist without the ACL file)"; continue; fi
   pidf="$run/$svc.pid"
   if pid_alive "$pidf"; then log "$svc already running (pid $(cat "$pidf"))"; continue; fi
   log "starting $svc (log: $logs/$svc.log)"
@@ -13,12 +15,15 @@ for svc in $(services_in_start_order); do
   (
     as_principal "$svc" "$svc"
     if [[ $svc == console ]]; then
-      export CONSOLE_REDIS_USERNAME=console
-      [[ $IPASN_INSECURE == 1 ]] || export CONSOLE_REDIS_PASSWORD_FILE="$IPASN_SECRETS_DIR/redis/console.password"
+      export CONSOLE_REDIS_USERNAME=console CONSOLE_REDIS_PASSWORD_FILE="$IPASN_SECRETS_DIR/redis/console.password"
+      export CONSOLE_USERS_FILE="$IPASN_SECRETS_DIR/console/users.json" CONSOLE_SESSION_SECRET_FILE="$IPASN_SECRETS_DIR/console/session-secret"
     fi
     exec nohup node "$IPASN_ROOT/services/$svc/dist/main.js" >>"$logs/$svc.log" 2>&1
   ) &
   echo $! >"$pidf"
 done
-for svc in $(services_in_start_order); do wait_ready "$svc" || die "$svc did not become ready (log: $logs/$svc.log)"; done
+for svc in $(services_in_start_order); do
+  [[ $svc == console && $IPASN_INSECURE == 1 ]] && continue
+  wait_ready "$svc" || die "$svc did not become ready (log: $logs/$svc.log)"
+done
 log "up: Kafka $KAFKA_BROKERS, Redis $REDIS_URL${CONSOLE_URL:+, console $CONSOLE_URL}"

@@ -61,9 +61,11 @@ describe('every process as its own principal', () => {
       await Promise.all(services.map((s) => s.waitReady()));
 
       // The agencies' own credentials: no KAFKA_SASL_USERNAME at all, one login per agency.
-      const env = { ...process.env, IPASN_TOPIC_PREFIX: ns, KAFKA_SASL_USERNAME: undefined, KAFKA_SASL_PASSWORD_FILE: undefined } as Record<string, string | undefined>;
+      const env: NodeJS.ProcessEnv = { ...process.env, IPASN_TOPIC_PREFIX: ns };
+      delete env['KAFKA_SASL_USERNAME'];
+      delete env['KAFKA_SASL_PASSWORD_FILE'];
       const { stdout } = await run(process.execPath, [cliMain(), 'publish', '--credentials', join(SECRETS, 'kafka', 'users'), '--send-invalid', '--json', '--quiet', '--rejects', join(dir, 'rejects.ndjson'), stream.file], {
-        env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
+        env,
         maxBuffer: 1 << 26,
       });
       const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { sent?: number };
