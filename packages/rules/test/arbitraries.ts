@@ -12,7 +12,7 @@ import {
   type IsoDate,
 } from '@ipasn/contracts';
 import fc from 'fast-check';
-import { addDays, applyEvents, daysInMonth, emptyProfile, RULE_SETS, type Profile, type RuleSet } from '../src/index.js';
+import { addDays, applyEvents, daysInMonth, emptyProfile, RULE_SETS, type AnyRuleSet, type Profile } from '../src/index.js';
 import { A, B, C, ev, NIP } from './helpers.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -29,7 +29,7 @@ export const dateArb: fc.Arbitrary<IsoDate> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('2020-02-29', '2024-02-29', '2020-02-28', '2024-02-28', '2023-02-28') },
 );
 
-export const ruleSetArb: fc.Arbitrary<RuleSet> = fc.constantFrom(RULE_SETS['perban-8-2019'], RULE_SETS['reformulasi-2024']);
+export const ruleSetArb: fc.Arbitrary<AnyRuleSet> = fc.constantFrom(RULE_SETS['perban-8-2019'], RULE_SETS['reformulasi-2024']);
 
 const recordIdArb = fc.constantFrom('r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12');
 
