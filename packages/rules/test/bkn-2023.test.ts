@@ -77,6 +77,15 @@ describe('bkn-2023: the worked example of ipasn-rules.md', () => {
     });
   });
 
+  it('gives 85 (TINGGI) under reformulasi-2024: 25 + 15, the required level unknown', () => {
+    expect(score(example('PNS'), AS_OF, getRuleSet('reformulasi-2024'))).toEqual({
+      total: 85,
+      category: 'TINGGI',
+      dimensions: { kualifikasi: 15, kompetensi: 40, kinerja: 25, disiplin: 5 },
+      dataGaps: ['REQUIRED_EDUCATION_MISSING'],
+    });
+  });
+
   it('scores a PPPK exactly like a PNS', () => {
     expect(score(example('PPPK'), AS_OF, bkn)).toEqual(score(example('PNS'), AS_OF, bkn));
   });
