@@ -6,7 +6,7 @@
 import type { DataGap, EducationLevel, IsoDate, JobGroup, Predicate } from '@ipasn/contracts';
 import { addMonths, yearOf } from './dates.js';
 import type { AppraisalRec, DisciplineRec, EducationRec, Profile, ProfileRecord, TrainingRec } from './profile.js';
-import type { KompetensiComponent, RuleSet } from './rule-set.js';
+import type { AnyRuleSet, KompetensiComponent } from './rule-set.js';
 
 export interface DimensionResult {
   q: number;
@@ -60,7 +60,7 @@ function highestLevelQ(
   return Math.max(...levels.filter((l) => rankIn(levelOrder, l) === top).map((l) => toQ(table[l])));
 }
 
-export function kualifikasiQ(profile: Profile, edu: readonly EducationRec[], asOf: IsoDate, rs: RuleSet): DimensionResult {
+export function kualifikasiQ(profile: Profile, edu: readonly EducationRec[], asOf: IsoDate, rs: AnyRuleSet): DimensionResult {
   const k = rs.kualifikasi;
   const held = edu.filter((e) => e.on <= asOf).map((e) => e.level);
   const requiredUnknown = k.method === 'meets-required' && profile.requiredEducation === undefined;
@@ -81,7 +81,16 @@ export function kualifikasiQ(profile: Profile, edu: readonly EducationRec[], asO
   }
 }
 
-function componentQ(c: KompetensiComponent, jobGroup: JobGroup, trn: readonly TrainingRec[], asOf: IsoDate, rs: RuleSet): number {
+/** What a kompetensi component reads besides its own numbers. */
+interface ComponentInputs {
+  jobGroup: JobGroup;
+  trn: readonly TrainingRec[];
+  /** The predicate of the appraisal Kinerja uses on asOf; undefined when there is none. */
+  predicate: Predicate | undefined;
+  asOf: IsoDate;
+}
+
+function componentQ(c: KompetensiComponent, { jobGroup, trn, predicate, asOf }: ComponentInputs, rs: AnyRuleSet): number {
   // Records dated after asOf never count; a window is the half-open (asOf − N months, asOf].
   switch (c.type) {
     case 'leadership': {
@@ -103,6 +112,9 @@ function componentQ(c: KompetensiComponent, jobGroup: JobGroup, trn: readonly Tr
       const n = trn.filter((t) => c.kinds.includes(t.kind) && t.on > start && t.on <= asOf).length;
       return n >= c.min ? toQ(c.points) : 0;
     }
+    case 'performance':
+      // No eligible appraisal scores 0; Kinerja already names the APPRAISAL_MISSING gap.
+      return predicate === undefined ? 0 : toQ(c.points[predicate]);
     case 'hours': {
       const start = addMonths(asOf, -c.windowMonths);
       let jp = 0;
@@ -118,36 +130,46 @@ function componentQ(c: KompetensiComponent, jobGroup: JobGroup, trn: readonly Tr
   }
 }
 
-export function kompetensiQ(profile: Profile, trn: readonly TrainingRec[], asOf: IsoDate, rs: RuleSet): DimensionResult {
+export function kompetensiQ(profile: Profile, recs: RecordsByKind, asOf: IsoDate, rs: AnyRuleSet): DimensionResult {
   const jobGroup = profile.jobGroup;
   // Never upserted: the column is unknown, so nothing can be credited (such a profile is not scorable).
   if (jobGroup === undefined) return { q: 0, gaps: [] };
   const column = rs.kompetensi.columns.find((c) => c.jobGroups.includes(jobGroup));
   if (column === undefined) return { q: 0, gaps: [] };
+  const inputs: ComponentInputs = { jobGroup, trn: recs.trn, predicate: appraisalPredicate(recs.apr, asOf, rs), asOf };
   let q = 0;
-  for (const c of column.components) q += componentQ(c, jobGroup, trn, asOf, rs);
+  for (const c of column.components) q += componentQ(c, inputs, rs);
   return { q: Math.min(q, toQ(rs.kompetensi.max)), gaps: [] };
 }
 
-function predicateOf(a: AppraisalRec, rs: RuleSet): Predicate | undefined {
+function predicateOf(a: AppraisalRec, rs: AnyRuleSet): Predicate | undefined {
   if (a.pred !== undefined) return a.pred;
   const s = a.score;
   if (s === undefined) return undefined;
   return rs.kinerja.scoreThresholds.find((t) => s >= t.min)?.predicate ?? rs.kinerja.scoreBelow;
 }
 
-export function kinerjaQ(apr: readonly AppraisalRec[], asOf: IsoDate, rs: RuleSet): DimensionResult {
+/**
+ * The predicate of the appraisal Kinerja uses on asOf: years asOf.year − yearsBack … asOf.year are
+ * eligible, the highest year wins, within a year the one later in event order. Kinerja and the
+ * `performance` component both read this one answer, so they can never disagree on the appraisal.
+ */
+export function appraisalPredicate(apr: readonly AppraisalRec[], asOf: IsoDate, rs: AnyRuleSet): Predicate | undefined {
   const year = yearOf(asOf);
   let best: { a: AppraisalRec; p: Predicate } | undefined;
   for (const a of apr) {
     if (a.year > year || a.year < year - rs.kinerja.yearsBack) continue;
     const p = predicateOf(a, rs);
     if (p === undefined) continue;
-    // Highest year wins; within a year, the one later in event order.
     if (best === undefined || a.year > best.a.year || (a.year === best.a.year && a.seq > best.a.seq)) best = { a, p };
   }
-  if (best === undefined) return { q: 0, gaps: ['APPRAISAL_MISSING'] };
-  return { q: toQ(rs.kinerja.points[best.p]), gaps: [] };
+  return best?.p;
+}
+
+export function kinerjaQ(apr: readonly AppraisalRec[], asOf: IsoDate, rs: AnyRuleSet): DimensionResult {
+  const p = appraisalPredicate(apr, asOf, rs);
+  if (p === undefined) return { q: 0, gaps: ['APPRAISAL_MISSING'] };
+  return { q: toQ(rs.kinerja.points[p]), gaps: [] };
 }
 
 /** The first day a penalty no longer counts under `while-running`. */
@@ -155,7 +177,7 @@ export function penaltyEnd(d: DisciplineRec, defaultPeriodMonths: number): IsoDa
   return d.ends ?? addMonths(d.on, defaultPeriodMonths);
 }
 
-export function disiplinQ(dis: readonly DisciplineRec[], asOf: IsoDate, rs: RuleSet): DimensionResult {
+export function disiplinQ(dis: readonly DisciplineRec[], asOf: IsoDate, rs: AnyRuleSet): DimensionResult {
   const dp = rs.disiplin;
   let q = toQ(dp.none);
   for (const d of dis) {

@@ -1,5 +1,15 @@
-export { parseRuleSet, RuleSetSchema, type RuleSet, type KompetensiComponent } from './rule-set.js';
-export { RULE_SETS, getRuleSet } from './rule-sets.js';
+export {
+  parseRuleSet,
+  isKnownRuleSet,
+  RuleSetSchema,
+  RuleSetIdSchema,
+  type AnyRuleSet,
+  type RuleSet,
+  type KompetensiComponent,
+} from './rule-set.js';
+export { RULE_SETS, SHIPPED_RULE_SETS, SHIPPED_BASELINE, SHIPPED_RULE_SET_FILE_NAMES, getRuleSet } from './rule-sets.js';
+export { RuleSetList, ALL_RULE_SETS } from './rule-set-list.js';
+export { RuleSetFileError, RuleSetListError, UnknownRuleSetError } from './errors.js';
 export {
   emptyProfile,
   applyEvent,

@@ -7,7 +7,7 @@ import type { IsoDate } from '@ipasn/contracts';
 import { firstOfJanuary, windowExit } from './dates.js';
 import { penaltyEnd, recordsByKind } from './dimensions.js';
 import type { Profile } from './profile.js';
-import type { RuleSet } from './rule-set.js';
+import type { AnyRuleSet } from './rule-set.js';
 import { sameScore, score } from './score.js';
 
 /**
@@ -16,14 +16,25 @@ import { sameScore, score } from './score.js';
  * - a training leaves an N-month window on `windowExit(date, N)`, for every window in the rule set;
  * - a running penalty stops on `endsOn` (or imposedOn + the default period);
  * - an appraisal of year Y is eligible from Jan 1 of Y to Jan 1 of Y + yearsBack + 1, and a newer
- *   year can displace an older one on Jan 1 of Y.
+ *   year can displace an older one on Jan 1 of Y. Kinerja and the kompetensi `performance`
+ *   component read the same appraisal, so these dates cover both: on such a day two dimensions can
+ *   change at once (and cancel in the total, which still counts as a change: see sameScore).
  */
-export function changeCandidates(profile: Profile, ruleSet: RuleSet): IsoDate[] {
+export function changeCandidates(profile: Profile, ruleSet: AnyRuleSet): IsoDate[] {
   const out = new Set<IsoDate>();
   const windows = new Set<number>();
   for (const col of ruleSet.kompetensi.columns) {
     for (const c of col.components) {
-      if (c.type !== 'leadership' && c.windowMonths !== null) windows.add(c.windowMonths);
+      switch (c.type) {
+        case 'count':
+        case 'hours':
+          if (c.windowMonths !== null) windows.add(c.windowMonths);
+          break;
+        // Leadership training counts forever; the performance base moves with the appraisal dates below.
+        case 'leadership':
+        case 'performance':
+          break;
+      }
     }
   }
   const recs = recordsByKind(profile);
@@ -52,7 +63,7 @@ export function changeCandidates(profile: Profile, ruleSet: RuleSet): IsoDate[] 
 }
 
 /** The first date strictly after `asOf` on which `score` differs from its value on `asOf`, or null. */
-export function nextChange(profile: Profile, asOf: IsoDate, ruleSet: RuleSet): IsoDate | null {
+export function nextChange(profile: Profile, asOf: IsoDate, ruleSet: AnyRuleSet): IsoDate | null {
   // score validates asOf (it throws on a malformed date) before any string comparison below.
   const now = score(profile, asOf, ruleSet);
   for (const t of changeCandidates(profile, ruleSet)) {

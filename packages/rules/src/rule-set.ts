@@ -1,7 +1,8 @@
 /**
  * The rule-set document: every table, window, threshold and points value of a scoring formula,
- * as data. The two formulas differ in structure as well as numbers; where they do, the document
- * names a `method` (a strategy implemented in code) and carries that method's numbers.
+ * as data. Formulas differ in structure as well as numbers; where they do, the document names a
+ * `method` or a component `type` (a strategy implemented once, in code, usable by any rule set)
+ * and carries its numbers. The id is open: any number of rule sets can exist, each one file.
  *
  * The schema is strict (unknown keys are errors) so that a typo in an operator-edited file fails
  * loudly instead of silently falling back to a default, and it checks the monotonicity that the
@@ -18,6 +19,7 @@ import {
   PREDICATES,
   RULE_SET_IDS,
   TRAINING_KINDS,
+  type RuleSetId,
 } from '@ipasn/contracts';
 
 /** Points are multiples of 0.25 so that every score is an exact number of quarter points. */
@@ -53,6 +55,18 @@ const KualifikasiSchema = z.discriminatedUnion('method', [
 
 const trainingKinds = z.array(z.enum(TRAINING_KINDS)).min(1);
 
+/**
+ * A rule-set id: lowercase letters and digits in groups joined by `-` or `.` (`bkn-2023`,
+ * `reformulasi-2024.2`). Ids end up in Redis keys, Kafka headers, URLs and file names, so the
+ * alphabet excludes everything that is special in one of them (`:`, `{`, `/`, spaces, …).
+ */
+export const RuleSetIdSchema = z
+  .string()
+  .max(64)
+  .regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/u, 'a rule-set id is lowercase letters and digits joined by "-" or "." (e.g. bkn-2023)')
+  // `--rules all` selects every rule set of the list: a rule set called "all" would be unreachable.
+  .refine((id) => id !== 'all', '"all" is reserved (--rules all)');
+
 const ComponentSchema = z.discriminatedUnion('type', [
   /** A LEADERSHIP training ever completed whose level matches the post (or, if allowed, is higher). */
   z.strictObject({ type: z.literal('leadership'), points }),
@@ -76,6 +90,12 @@ const ComponentSchema = z.discriminatedUnion('type', [
     method: z.enum(['threshold', 'pro-rata']),
     points,
   }),
+  /**
+   * Points by the predicate of the appraisal that Kinerja uses on asOf (same eligible years, same
+   * score-to-predicate thresholds, same tie rule); no eligible appraisal gives 0. BKN's 2023
+   * measurement starts competence from this base (ipasn-rules.md, rule set `bkn-2023`).
+   */
+  z.strictObject({ type: z.literal('performance'), points: z.record(z.enum(PREDICATES), points) }),
 ]);
 
 const KompetensiSchema = z.strictObject({
@@ -133,7 +153,7 @@ const CategoriesSchema = z.strictObject({
 
 export const RuleSetSchema = z
   .strictObject({
-    id: z.enum(RULE_SET_IDS),
+    id: RuleSetIdSchema,
     /** With `id`, identifies the formula: a scorer re-scores everyone when it changes. */
     version: z.string().min(1),
     title: z.string().min(1),
@@ -216,11 +236,23 @@ function checkDescending(
   });
 }
 
-export type RuleSet = z.infer<typeof RuleSetSchema>;
+/** A validated rule set of any id: what the scoring functions take. */
+export type AnyRuleSet = z.infer<typeof RuleSetSchema>;
+
+/**
+ * A rule set whose id `@ipasn/contracts` knows (`RuleSetId`). The rest of the repo still types
+ * ids with that closed enum; once `RuleSetId` is a string this is the same type as AnyRuleSet.
+ */
+export type RuleSet = AnyRuleSet & { readonly id: RuleSetId };
 export type KompetensiComponent = z.infer<typeof ComponentSchema>;
 
+/** Whether the contracts know this rule set's id (so it may enter the live pipeline's types). */
+export function isKnownRuleSet(rs: AnyRuleSet): rs is RuleSet {
+  return (RULE_SET_IDS as readonly string[]).includes(rs.id);
+}
+
 /** Validates a rule-set document (e.g. an operator's file); throws a ZodError naming bad paths. */
-export function parseRuleSet(json: unknown): RuleSet {
+export function parseRuleSet(json: unknown): AnyRuleSet {
   return deepFreeze(RuleSetSchema.parse(json));
 }
 

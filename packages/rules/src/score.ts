@@ -4,7 +4,7 @@
 import type { Category, DataGap, IsoDate } from '@ipasn/contracts';
 import { disiplinQ, kinerjaQ, kompetensiQ, kualifikasiQ, recordsByKind, toQ } from './dimensions.js';
 import type { Profile } from './profile.js';
-import type { RuleSet } from './rule-set.js';
+import type { AnyRuleSet } from './rule-set.js';
 
 export interface Dimensions {
   kualifikasi: number;
@@ -23,7 +23,7 @@ export interface Score {
 }
 
 /** The category of a total (an employee's, or an agency's rounded index). */
-export function categoryOf(total: number, ruleSet: RuleSet): Category {
+export function categoryOf(total: number, ruleSet: AnyRuleSet): Category {
   const { thresholds, below } = ruleSet.categories;
   return thresholds.find((t) => total >= t.min)?.category ?? below;
 }
@@ -32,11 +32,11 @@ export function categoryOf(total: number, ruleSet: RuleSet): Category {
  * Scores whatever the profile holds: callers decide whether it is scorable (`isScorable`). A
  * profile that was never upserted has no job group and gets 0 for kompetensi.
  */
-export function score(profile: Profile, asOf: IsoDate, ruleSet: RuleSet): Score {
+export function score(profile: Profile, asOf: IsoDate, ruleSet: AnyRuleSet): Score {
   const recs = recordsByKind(profile);
   const parts = {
     kualifikasi: kualifikasiQ(profile, recs.edu, asOf, ruleSet),
-    kompetensi: kompetensiQ(profile, recs.trn, asOf, ruleSet),
+    kompetensi: kompetensiQ(profile, recs, asOf, ruleSet),
     kinerja: kinerjaQ(recs.apr, asOf, ruleSet),
     disiplin: disiplinQ(recs.dis, asOf, ruleSet),
   };

@@ -12,7 +12,8 @@ import {
   type IsoDate,
 } from '@ipasn/contracts';
 import fc from 'fast-check';
-import { addDays, applyEvents, daysInMonth, emptyProfile, RULE_SETS, type Profile, type RuleSet } from '../src/index.js';
+import { addDays, applyEvents, daysInMonth, emptyProfile, getRuleSet, parseRuleSet, SHIPPED_RULE_SETS, type AnyRuleSet, type Profile } from '../src/index.js';
+import reformJson from '../src/data/reformulasi-2024.json' with { type: 'json' };
 import { A, B, C, ev, NIP } from './helpers.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -29,7 +30,31 @@ export const dateArb: fc.Arbitrary<IsoDate> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('2020-02-29', '2024-02-29', '2020-02-28', '2024-02-28', '2023-02-28') },
 );
 
-export const ruleSetArb: fc.Arbitrary<RuleSet> = fc.constantFrom(RULE_SETS['perban-8-2019'], RULE_SETS['reformulasi-2024']);
+/**
+ * The `performance` component outside bkn-2023: reformulasi-2024 with a performance base in every
+ * column and appraisals eligible for three years (yearsBack 2), so the base moves on other Jan 1sts,
+ * and the base + 40 of the reformulasi often meets the cap (a change the cap hides is no change).
+ */
+export const reformWithPerformance: AnyRuleSet = (() => {
+  const doc = structuredClone(reformJson) as unknown as {
+    id: string;
+    version: string;
+    kinerja: { yearsBack: number };
+    kompetensi: { columns: { components: unknown[] }[] };
+  };
+  doc.id = 'test-reformulasi-performance';
+  doc.version = 'test';
+  doc.kinerja.yearsBack = 2;
+  const base = { type: 'performance', points: { SANGAT_BAIK: 10, BAIK: 7.5, BUTUH_PERBAIKAN: 5, CUKUP: 5.25, KURANG: 2.5, SANGAT_KURANG: 0.25, BURUK: 0 } };
+  for (const col of doc.kompetensi.columns) col.components.unshift(base);
+  return parseRuleSet(doc);
+})();
+
+/** Rule sets with a `performance` component: bkn-2023 and the test variant above. */
+export const performanceRuleSetArb: fc.Arbitrary<AnyRuleSet> = fc.constantFrom(getRuleSet('bkn-2023'), reformWithPerformance);
+
+/** Every shipped rule set, and the test variant with a performance component. */
+export const ruleSetArb: fc.Arbitrary<AnyRuleSet> = fc.constantFrom(...SHIPPED_RULE_SETS.all, reformWithPerformance);
 
 const recordIdArb = fc.constantFrom('r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12');
 

@@ -1,6 +1,6 @@
 import { JOB_GROUPS, LEADERSHIP_LEVELS, type JobGroup, type LeadershipLevel } from '@ipasn/contracts';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyProfile, parseRuleSet, RULE_SETS, score, type RuleSet } from '../src/index.js';
+import { applyEvent, emptyProfile, parseRuleSet, RULE_SETS, score, type AnyRuleSet } from '../src/index.js';
 import perbanJson from '../src/data/perban-8-2019.json' with { type: 'json' };
 import { employee, ev, NIP, rec } from './helpers.js';
 
@@ -18,7 +18,7 @@ const REQUIRED: Partial<Record<JobGroup, LeadershipLevel>> = {
 const columnOf = (g: JobGroup): 'struktural' | 'fungsional' | 'pelaksana' =>
   g === 'PELAKSANA' ? 'pelaksana' : g.startsWith('FUNGSIONAL_') ? 'fungsional' : 'struktural';
 
-const komp = (jobGroup: JobGroup, rs: RuleSet, ...records: Parameters<typeof employee>[1][]): number =>
+const komp = (jobGroup: JobGroup, rs: AnyRuleSet, ...records: Parameters<typeof employee>[1][]): number =>
   score(employee({ jobGroup }, ...records), AS_OF, rs).dimensions.kompetensi;
 
 describe('perban-8-2019 kompetensi: every job group × every column of the table', () => {

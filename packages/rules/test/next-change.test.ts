@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, emptyProfile, nextChange, parseRuleSet, RULE_SETS, score, type Profile, type RuleSet } from '../src/index.js';
+import { addDays, addMonths, daysBetween, emptyProfile, getRuleSet, nextChange, parseRuleSet, RULE_SETS, score, type AnyRuleSet, type Profile } from '../src/index.js';
 import perbanJson from '../src/data/perban-8-2019.json' with { type: 'json' };
-import { dateArb, profileArb, ruleSetArb } from './arbitraries.js';
+import { dateArb, performanceRuleSetArb, profileArb, reformWithPerformance, ruleSetArb } from './arbitraries.js';
 import { employee, NIP, rec } from './helpers.js';
 
 const perban = RULE_SETS['perban-8-2019'];
 const reform = RULE_SETS['reformulasi-2024'];
+const bkn = getRuleSet('bkn-2023');
+// Property runs score a profile on every day of four years: bounded runs, explicit time limits.
+const PROPERTY_TIMEOUT_MS = 60_000;
 
 describe('nextChange, examples', () => {
   it('null for an empty profile and for a profile whose records can no longer change anything', () => {
@@ -68,10 +71,42 @@ describe('nextChange, examples', () => {
     const q = employee({}, rec.dis('SEDANG', '2024-02-29'));
     expect(nextChange(q, '2024-03-01', reform)).toBe('2025-02-28');
   });
+
+  it('the appraisal year ageing out changes kompetensi and kinerja at once under a performance base', () => {
+    const p = employee({ jobGroup: 'FUNGSIONAL_AHLI_MUDA' }, rec.apr(2024, { predicate: 'SANGAT_BAIK' }));
+    expect(nextChange(p, '2025-06-30', bkn)).toBe('2026-01-01');
+    expect(score(p, '2025-12-31', bkn).dimensions).toMatchObject({ kompetensi: 25, kinerja: 30 });
+    expect(score(p, '2026-01-01', bkn).dimensions).toMatchObject({ kompetensi: 0, kinerja: 0 });
+    // Under perban-8-2019 only kinerja moves, on the same day.
+    expect(nextChange(p, '2025-06-30', perban)).toBe('2026-01-01');
+    expect(score(p, '2026-01-01', perban).dimensions).toMatchObject({ kompetensi: 0, kinerja: 0 });
+  });
+
+  it('follows the rule set\'s yearsBack: with 2 the base of a 2023 appraisal lasts until 2026-01-01', () => {
+    const p = employee({ jobGroup: 'PELAKSANA' }, rec.apr(2023, { predicate: 'BAIK' }));
+    expect(score(p, '2025-06-30', reformWithPerformance).dimensions).toMatchObject({ kompetensi: 7.5, kinerja: 25 });
+    expect(nextChange(p, '2025-06-30', reformWithPerformance)).toBe('2026-01-01');
+    expect(score(p, '2026-01-01', reformWithPerformance).dimensions).toMatchObject({ kompetensi: 0, kinerja: 0 });
+  });
+
+  it('a change of the base hidden by the cap is no change', () => {
+    // 25 (40 JP) + 15 (functional) = 40 before any base. On 2026-01-01 the 2026 BUTUH_PERBAIKAN displaces the
+    // 2025 CUKUP: the base goes 5.25 → 5 under the cap and kinerja stays 15, so that day is skipped.
+    const p = employee(
+      { jobGroup: 'FUNGSIONAL_AHLI_MUDA' },
+      rec.trn('FUNCTIONAL', 40, '2025-05-01'),
+      rec.apr(2025, { predicate: 'CUKUP' }),
+      rec.apr(2026, { predicate: 'BUTUH_PERBAIKAN' }),
+      rec.edu('S2', '2026-03-01'),
+    );
+    expect(score(p, '2025-06-30', reformWithPerformance).dimensions).toMatchObject({ kompetensi: 40, kinerja: 15 });
+    expect(score(p, '2026-01-01', reformWithPerformance)).toEqual(score(p, '2025-12-31', reformWithPerformance));
+    expect(nextChange(p, '2025-06-30', reformWithPerformance)).toBe('2026-03-01');
+  });
 });
 
 /** The first day in (asOf, asOf + days] on which the score differs, walking day by day. */
-function bruteForce(p: Profile, asOf: string, rs: RuleSet, days: number): string | null {
+function bruteForce(p: Profile, asOf: string, rs: AnyRuleSet, days: number): string | null {
   const now = JSON.stringify(score(p, asOf, rs));
   let t = asOf;
   for (let i = 0; i < days; i++) {
@@ -104,7 +139,7 @@ describe('nextChange, exactness', () => {
       }),
       { numRuns: 120 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('chains: following nextChange visits every change (sampled days in between are constant)', () => {
     fc.assert(
@@ -124,5 +159,17 @@ describe('nextChange, exactness', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('is exact for rule sets with a performance base (bkn-2023 and a variant with yearsBack 2)', () => {
+    fc.assert(
+      fc.property(profileArb, dateArb, performanceRuleSetArb, (p, asOf, rs) => {
+        const next = nextChange(p, asOf, rs);
+        const walked = bruteForce(p, asOf, rs, HORIZON);
+        if (walked !== null) expect(next).toBe(walked);
+        else if (next !== null) expect(next > addDays(asOf, HORIZON)).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
 });

@@ -1,4 +1,4 @@
-/** The laws of ipasn-rules.md, over arbitrary profiles, both rule sets and arbitrary dates. */
+/** The laws of ipasn-rules.md, over arbitrary profiles, every shipped rule set (and a variant with a performance base) and arbitrary dates. */
 import type { CanonicalEvent } from '@ipasn/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

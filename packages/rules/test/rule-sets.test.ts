@@ -1,42 +1,131 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { RULE_SET_IDS } from '@ipasn/contracts';
+import { IpasnError } from '@ipasn/errors';
 import { describe, expect, it } from 'vitest';
-import { getRuleSet, parseRuleSet, RULE_SETS, score } from '../src/index.js';
+import {
+  getRuleSet,
+  isKnownRuleSet,
+  parseRuleSet,
+  RULE_SETS,
+  score,
+  SHIPPED_BASELINE,
+  SHIPPED_RULE_SET_FILE_NAMES,
+  SHIPPED_RULE_SETS,
+  UnknownRuleSetError,
+  type AnyRuleSet,
+} from '../src/index.js';
+import bknJson from '../src/data/bkn-2023.json' with { type: 'json' };
 import perbanJson from '../src/data/perban-8-2019.json' with { type: 'json' };
 import { employee, rec } from './helpers.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
 describe('the shipped rule sets', () => {
-  it('has one per RuleSetId, with id, version, title and status', () => {
-    expect(Object.keys(RULE_SETS).sort()).toEqual([...RULE_SET_IDS].sort());
-    for (const id of RULE_SET_IDS) {
-      const rs = getRuleSet(id);
-      expect(rs.id).toBe(id);
+  it('are the three of ipasn-rules.md, in its order, with perban-8-2019 as the baseline', () => {
+    expect(SHIPPED_RULE_SETS.ids).toEqual(['perban-8-2019', 'reformulasi-2024', 'bkn-2023']);
+    expect(SHIPPED_RULE_SETS.baseline.id).toBe('perban-8-2019');
+    expect(SHIPPED_BASELINE).toBe('perban-8-2019');
+    for (const rs of SHIPPED_RULE_SETS.all) {
+      expect(getRuleSet(rs.id)).toBe(rs);
       expect(rs.version).toBe('1');
       expect(rs.title.length).toBeGreaterThan(0);
     }
     expect(getRuleSet('perban-8-2019').status).toBe('in-force');
     expect(getRuleSet('reformulasi-2024').status).toBe('draft');
+    expect(getRuleSet('bkn-2023').status).toBe('in-force');
   });
 
-  it('model the structural differences as methods', () => {
+  it('ship one file per rule set, named after its id, and no other file', () => {
+    const dir = fileURLToPath(new URL('../src/data/', import.meta.url));
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect([...files].sort()).toEqual([...SHIPPED_RULE_SET_FILE_NAMES].sort());
+    expect(SHIPPED_RULE_SET_FILE_NAMES).toEqual(SHIPPED_RULE_SETS.ids.map((id) => `${id}.json`));
+  });
+
+  it('RULE_SETS holds exactly the ids the contracts know, the same objects as the shipped list', () => {
+    expect(Object.keys(RULE_SETS).sort()).toEqual([...RULE_SET_IDS].sort());
+    for (const id of RULE_SET_IDS) {
+      expect(RULE_SETS[id]).toBe(getRuleSet(id));
+      expect(isKnownRuleSet(RULE_SETS[id])).toBe(true);
+    }
+  });
+
+  it('model the structural differences as methods and component types', () => {
     const p = getRuleSet('perban-8-2019');
     const r = getRuleSet('reformulasi-2024');
+    const b = getRuleSet('bkn-2023');
     expect(p.kualifikasi.method).toBe('highest-level');
     expect(r.kualifikasi.method).toBe('meets-required');
+    expect(b.kualifikasi.method).toBe('highest-level');
     expect(p.disiplin.method).toBe('worst-ever');
     expect(r.disiplin.method).toBe('while-running');
+    expect(b.disiplin.method).toBe('worst-ever');
+    const types = (rs: AnyRuleSet): string[] => [...new Set(rs.kompetensi.columns.flatMap((c) => c.components.map((x) => x.type)))].sort();
+    expect(types(p)).not.toContain('performance');
+    expect(types(r)).not.toContain('performance');
+    expect(b.kompetensi.columns.every((c) => c.components[0]?.type === 'performance')).toBe(true);
   });
 
   it('are frozen', () => {
-    const rs = getRuleSet('perban-8-2019');
-    expect(() => {
-      (rs.kinerja.points as Record<string, number>).BAIK = 99;
-    }).toThrow(TypeError);
+    for (const rs of SHIPPED_RULE_SETS.all) {
+      expect(() => {
+        (rs.kinerja.points as Record<string, number>).BAIK = 99;
+      }).toThrow(TypeError);
+    }
   });
 
-  it('rejects an unknown id', () => {
-    expect(() => getRuleSet('nope' as never)).toThrow(/unknown rule set/u);
+  it('rejects an unknown id with RULE_SET_UNKNOWN, naming the known ones', () => {
+    expect(() => getRuleSet('nope')).toThrow(UnknownRuleSetError);
+    expect(() => getRuleSet('nope')).toThrow(/unknown rule set "nope" \(known: perban-8-2019, reformulasi-2024, bkn-2023\)/u);
+    try {
+      getRuleSet('nope');
+    } catch (err) {
+      expect(err).toBeInstanceOf(IpasnError);
+      expect((err as IpasnError).code).toBe('RULE_SET_UNKNOWN');
+      expect((err as IpasnError).retriable).toBe(false);
+    }
+  });
+});
+
+describe('rule-set ids are open: any id the schema accepts', () => {
+  const withId = (id: unknown): unknown => ({ ...clone(bknJson), id });
+  it.each(['bkn-2023', 'kota-bima-2026', 'reformulasi-2024.2', 'x', '2027'])('accepts %s', (id) => {
+    expect(parseRuleSet(withId(id)).id).toBe(id);
+  });
+  it.each(['', 'Perban-8-2019', 'perban 8', 'a:b', '{x}', 'a/b', '-a', 'a-', 'a--b', 'all', 'x'.repeat(65), 42])('rejects %j', (id) => {
+    expect(() => parseRuleSet(withId(id))).toThrow(/id/u);
+  });
+});
+
+describe('the performance component in the schema', () => {
+  type Doc = typeof bknJson;
+  const perf = (d: Doc): Record<string, unknown> => d.kompetensi.columns[0]!.components[0] as unknown as Record<string, unknown>;
+  it.each<[string, (d: Doc) => void, RegExp]>([
+    ['a missing predicate', (d) => delete (perf(d).points as Record<string, number>).BURUK, /BURUK/u],
+    ['an unknown predicate', (d) => Object.assign(perf(d).points as object, { HEBAT: 40 }), /HEBAT/u],
+    ['points that are not a multiple of 0.25', (d) => ((perf(d).points as Record<string, number>).BAIK = 20.1), /multiple of 0.25/u],
+    ['negative points', (d) => ((perf(d).points as Record<string, number>).BAIK = -5), /BAIK/u],
+    ['an unknown key', (d) => Object.assign(perf(d), { windowMonths: 12 }), /windowMonths/u],
+  ])('rejects %s', (_name, edit, message) => {
+    const doc = clone(bknJson);
+    edit(doc);
+    expect(() => parseRuleSet(doc)).toThrow(message);
+  });
+
+  it('is usable by any rule set: perban-8-2019 with a performance base in the pelaksana column', () => {
+    const doc = clone(perbanJson) as unknown as { version: string; kompetensi: { columns: { components: unknown[] }[] } };
+    doc.version = 'test-performance';
+    doc.kompetensi.columns[2]!.components.push({ type: 'performance', points: { SANGAT_BAIK: 4, BAIK: 3, BUTUH_PERBAIKAN: 2, CUKUP: 2, KURANG: 1, SANGAT_KURANG: 0.5, BURUK: 0.25 } });
+    const rs = parseRuleSet(doc);
+    const at = (...records: Parameters<typeof employee>[1][]): number => score(employee({ jobGroup: 'PELAKSANA' }, ...records), '2025-06-30', rs).dimensions.kompetensi;
+    expect(at(rec.apr(2025, { predicate: 'BAIK' }))).toBe(3);
+    expect(at(rec.apr(2025, { score: 40 }))).toBe(0.25);
+    expect(at(rec.apr(2025, { predicate: 'BAIK' }), rec.trn('TECHNICAL', 20, '2025-01-10'))).toBe(25.5);
+    // 22.5 + 17.5 already reach the cap of 40.
+    expect(at(rec.apr(2025, { predicate: 'SANGAT_BAIK' }), rec.trn('TECHNICAL', 20, '2025-01-10'), rec.trn('SEMINAR', 2, '2025-01-10'))).toBe(40);
+    // Other columns are untouched.
+    expect(score(employee({ jobGroup: 'PENGAWAS' }, rec.apr(2025, { predicate: 'BAIK' })), '2025-06-30', rs).dimensions.kompetensi).toBe(0);
   });
 });
 
@@ -65,6 +154,7 @@ describe('parseRuleSet rejects bad documents, naming the path', () => {
 
   it('accepts the shipped documents unchanged', () => {
     expect(parseRuleSet(clone(perbanJson))).toEqual(RULE_SETS['perban-8-2019']);
+    expect(parseRuleSet(clone(bknJson))).toEqual(getRuleSet('bkn-2023'));
   });
 });
 
