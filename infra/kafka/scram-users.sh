@@ -14,7 +14,7 @@ for p in "${wanted[@]}"; do
   [[ -s $k/users/$p.password ]] || die "no password file for $p: run infra/scripts/secrets.sh"
   log "creating the SCRAM credential of $p"
   # The password goes through a 0600 file, not the command line (ps shows arguments).
-  umask 077; cfg=$(mktemp); printf 'SCRAM-SHA-512=[password=%s]\n' "$(cat "$k/users/$p.password")" >"$cfg"
+  umask 077; cfg=$(mktemp); printf 'SCRAM-SHA-512=password=%s\n' "$(cat "$k/users/$p.password")" >"$cfg"
   java -cp "$KAFKA_LIBS/*" $KAFKA_LOG_OPTS -Dkafka.logs.dir="$dir/logs" $cls --bootstrap-server "$KAFKA_BROKERS" \
     --command-config "$k/admin.properties" --alter --entity-type users --entity-name "$p" \
     --add-config-file "$cfg" >>"$dir/logs/scram-users.log" 2>&1 \

@@ -83,4 +83,4 @@ for u in "${REDIS_USERS[@]}"; do new_secret "$s/redis/$u.password"; done
 
 # --- Console -------------------------------------------------------------------------------------
 [[ -s $s/console/session-secret ]] || openssl rand -base64 48 | tr -d '\n' >"$s/console/session-secret"
-chmod 600 "$s"/kafka/* "$s"/kafka/users/* "$s"/redis/* "$s"/console/* 2>/dev/null || true
+find "$s" -type f -exec chmod 600 {} +

@@ -46,7 +46,7 @@ export class AgencyProducers implements MessageSink {
   }
 
   async close(): Promise<void> {
-    const all = await Promise.allSettled(this.#producers.values());
+    const all = await Promise.allSettled([...this.#producers.values()]);
     await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.producer.close().catch(() => undefined) : undefined)));
   }
 
