@@ -27,7 +27,7 @@ export const TOPIC_BYTE_LIMITS = {
   /** Agency ingress topics: room for a 64 KiB event, its key and headers, and for an oversized one to be dead-lettered. */
   ingress: 131_072,
   /** ipasn.dlq: above the largest dead letter an ingress record at the ingress limit can give. */
-  dlq: 524_288,
+  dlq: 262_144,
   /** Kafka's default `message.max.bytes` (1 MiB + 12), in force where a topic sets nothing. */
   broker: 1_048_588,
 } as const;

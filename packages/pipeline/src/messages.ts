@@ -40,12 +40,18 @@ export const MAX_ORIGINAL_BYTES = 64 * 1024;
  */
 export const MAX_REJECT_MESSAGE_CHARS = 4096;
 
+/**
+ * The event's id, source and type as read are cut at this many characters: valid ones are at most
+ * 128, and a foreign record on ipasn.events could otherwise carry a megabyte-long id into the DLQ.
+ */
+export const MAX_EVENT_ATTRIBUTE_CHARS = 1024;
+
 /** What a writer of dead letters gives: a DeadLetter, with the v2 fields optional (null = nothing cut). */
 export type DeadLetterInput = Omit<DeadLetter, 'originalLength' | 'originalSha256'> & Partial<Pick<DeadLetter, 'originalLength' | 'originalSha256'>>;
 
-function cutMessage(message: string): string {
-  if (message.length <= MAX_REJECT_MESSAGE_CHARS) return message;
-  let head = message.slice(0, MAX_REJECT_MESSAGE_CHARS - 1);
+function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let head = text.slice(0, max - 1);
   // Never leave half a surrogate pair: it would be written as U+FFFD.
   if (/[\uD800-\uDBFF]$/u.test(head)) head = head.slice(0, -1);
   return `${head}…`;
@@ -55,7 +61,7 @@ function cutMessage(message: string): string {
  * The dead letter as it is written: an original value over 64 KiB keeps its first 65536 bytes (bytes,
  * not characters: where a UTF-8 sequence is split does not matter) and gains `originalLength` and
  * `originalSha256` of the whole; a key over 64 KiB is cut the same way (the message says so); an
- * overlong message is cut. Idempotent, so a record that is already bounded passes unchanged.
+ * overlong message, id, source or type is cut (ending in `…`). Idempotent, so a record that is already bounded passes unchanged.
  */
 export function boundDeadLetter(dl: DeadLetterInput): DeadLetter {
   let { originalValue, originalKey, message } = dl;
@@ -70,7 +76,18 @@ export function boundDeadLetter(dl: DeadLetterInput): DeadLetter {
     message = `${message} (the key was ${originalKey.length} bytes: only its first ${MAX_ORIGINAL_BYTES} are kept)`;
     originalKey = originalKey.subarray(0, MAX_ORIGINAL_BYTES);
   }
-  return { ...dl, originalValue, originalKey, message: cutMessage(message), originalLength, originalSha256 };
+  const attribute = (v: string | null): string | null => (v === null ? null : cutText(v, MAX_EVENT_ATTRIBUTE_CHARS));
+  return {
+    ...dl,
+    originalValue,
+    originalKey,
+    message: cutText(message, MAX_REJECT_MESSAGE_CHARS),
+    eventId: attribute(dl.eventId),
+    eventSource: attribute(dl.eventSource),
+    eventType: attribute(dl.eventType),
+    originalLength,
+    originalSha256,
+  };
 }
 
 /** The DeadLetter record of a rejected input: the one place a reject becomes a record. */
