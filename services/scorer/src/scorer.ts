@@ -86,7 +86,12 @@ export function createScorer(deps: ScorerDeps) {
         const replayed = done.filter((i) => !result.states.has(i.event.nip)).length;
         deps.metrics.applied.inc(done.length - replayed);
         deps.metrics.replayed.inc(replayed);
-        for (const r of result.rejects) if (!conflicts.has(r.input.event.nip)) deps.metrics.rejected.inc({ reason: r.reason });
+        for (const r of result.rejects) {
+          if (conflicts.has(r.input.event.nip)) continue;
+          deps.metrics.rejected.inc({ reason: r.reason });
+          // Coordinates and reason only: the message names record ids, which agencies choose.
+          log.debug({ partition: r.input.partition, offset: r.input.offset, reason: r.reason, agency: r.input.event.agencyCode }, 'rejected');
+        }
         if (scores.length > 0) deps.metrics.scores.inc({ cause: 'EVENT' }, scores.length);
         if (conflicts.size > 0) deps.metrics.conflicts.inc(conflicts.size);
       },
