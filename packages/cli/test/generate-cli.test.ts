@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REJECT_REASONS } from '@ipasn/contracts';
+import { GENERATED_REASONS } from '../src/generate/context.js';
 import type { GeneratorSummary } from '../src/generate/summary.js';
 import { BIN, ipasn, ndjson, rejectsOf, statsOf } from './helpers.js';
 
@@ -75,7 +75,7 @@ describe('declared counts equal what ipasn score finds', () => {
     expect(stats.accepted).toBe(summary.offline.accepted);
     expect(stats.duplicates).toBe(summary.duplicates);
     expect(stats.rejects).toEqual(summary.offline.rejects);
-    for (const r of REJECT_REASONS.filter((x) => x !== 'AGENCY_MISMATCH')) expect(summary.offline.rejects.byReason[r], r).toBeGreaterThan(0);
+    for (const r of GENERATED_REASONS.filter((x) => x !== 'AGENCY_MISMATCH')) expect(summary.offline.rejects.byReason[r], r).toBeGreaterThan(0);
     // Routed by topic, the stream also holds AGENCY_MISMATCH; offline those are NOT_OWNER.
     expect(summary.rejects.byReason.AGENCY_MISMATCH).toBeGreaterThan(0);
     expect(summary.offline.rejects.byReason.NOT_OWNER).toBe(summary.rejects.byReason.NOT_OWNER + summary.rejects.byReason.AGENCY_MISMATCH);

@@ -239,6 +239,20 @@ describe('CSV column mapping', () => {
     ]);
   });
 
+  it('bounds a row at 64 KiB (csv-parse max_record_size): an endless cell stops the read with its line, never drops rows silently', async () => {
+    const header = 'id,agency,nip,time,recordId,level,imposedOn,endsOn,penalty';
+    const row = (id: string, penalty: string) => `${id},3004,${nip(1)},2025-06-01T09:00:00+07:00,HD-${id},RINGAN,2025-02-03,,${penalty}`;
+    const near = file('near.csv', [header, row('d-1', 'ok'), row('d-2', `"${'x'.repeat(60_000)}"`), row('d-3', 'ok'), ''].join('\n'));
+    expect((await planCsv(near)).events.map((e) => e['id'])).toEqual(['d-1', 'd-2', 'd-3']);
+    for (const big of [`"${'x'.repeat(70_000)}"`, 'y'.repeat(70_000)]) {
+      const csv = file('huge.csv', [header, row('d-1', 'ok'), row('d-2', big), row('d-3', 'ok'), ''].join('\n'));
+      await expect(planCsv(csv)).rejects.toThrow(/^line 3: a CSV row over 65536 characters/u);
+    }
+    const run = publish(['--dry-run', file('huge2.csv', [header, row('d-1', `"${'x'.repeat(70_000)}"`), ''].join('\n'))]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/line 2: a CSV row over 65536 characters/u);
+  });
+
   it('refuses a header it cannot map (a usage error: exit 2, nothing sent)', async () => {
     const bad = (header: string, options: { type?: string } = {}): Promise<unknown> => planCsv(file('h.csv', `${header}\n`), options);
     await expect(bad('nip,agency,reason,colour')).rejects.toThrow(/unknown column\(s\) "colour"/u);

@@ -1,10 +1,11 @@
 /** `ipasn score` through the built binary: rejects, exit codes, sorting, --by-agency, --agency, duplicates. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REJECT_REASONS } from '@ipasn/contracts';
-import { AS_OF, NOW, T, ev, ipasn, lines, ndjson, nip, rec, rejectsOf, score, statsOf, upsert } from './helpers.js';
+import { AS_OF, BIN, NOW, T, ev, ipasn, lines, ndjson, nip, rec, rejectsOf, score, statsOf, upsert, type Run } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ipasn-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -80,10 +81,10 @@ describe('rejects on stderr', () => {
     expect(plain.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('{"line":'))).toBe(true);
   });
 
-  it('covers every reject reason, AGENCY_MISMATCH with --agency', () => {
+  it('covers every reject reason, AGENCY_MISMATCH with --agency (TOO_MANY_RECORDS, which takes 1,001 records, below)', () => {
     const mismatch = score(['--agency', '4011'], lines(rec(T.training, owned, { recordId: 't9', kind: 'SEMINAR', hours: 2, completedOn: '2025-01-01' }, '3004')));
     const seen = new Set([...rejects.map((r) => r.reason), ...rejectsOf(mismatch.stderr).map((r) => r.reason)]);
-    expect([...seen].sort()).toEqual([...REJECT_REASONS].sort());
+    expect([...seen].sort()).toEqual(REJECT_REASONS.filter((r) => r !== 'TOO_MANY_RECORDS').sort());
   });
 });
 
@@ -263,5 +264,45 @@ describe('exit codes', () => {
     const early = ipasn(['score', '--now', NOW, '--stats'], input);
     expect(statsOf(early.stderr).asOf).toBe(AS_OF);
     expect(ndjson<{ dimensions: { kompetensi: number } }>(early.stdout)[0]?.dimensions.kompetensi).toBe(22.5);
+  });
+});
+
+describe('TOO_MANY_RECORDS (check 10, SCORER_MAX_RECORDS as the live scorer)', () => {
+  const owned = nip(7);
+  const training = (recordId: string, hours = 8) => rec(T.training, owned, { recordId, kind: 'TECHNICAL', hours, completedOn: '2025-01-01' });
+  const withEnv = (env: Record<string, string>, input: string): Run => {
+    const r = spawnSync(process.execPath, [BIN, 'score', '--as-of', AS_OF, '--now', NOW], { input, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 30 });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('at the default 1,000: the 1,001st new record is rejected on its line; a replace, a retract and then a new record still apply', () => {
+    const input = [
+      upsert(owned),
+      ...Array.from({ length: 1_000 }, (_, i) => training(`t${i}`)),
+      /* 1002 */ training('t-over'),
+      /* 1003 */ training('t0', 40),
+      /* 1004 */ rec(T.retract, owned, { recordId: 't1' }),
+      /* 1005 */ training('t-after-retract'),
+      /* 1006 */ training('t-over-again'),
+    ];
+    const run = withEnv({}, lines(...input));
+    expect(run.code).toBe(0);
+    const rejects = rejectsOf(run.stderr);
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([
+      [1002, 'TOO_MANY_RECORDS'],
+      [1006, 'TOO_MANY_RECORDS'],
+    ]);
+    expect(rejects[0]?.message).toMatch(/"t-over".*over the limit of 1000 \(SCORER_MAX_RECORDS\)/u);
+    expect(rejects[0]?.message).not.toContain(owned);
+    expect(ndjson(run.stdout)).toHaveLength(1);
+  });
+
+  it('reads SCORER_MAX_RECORDS from the environment, and refuses a bad one (exit 2)', () => {
+    const input = lines(upsert(owned), training('a'), training('b'), training('c'), training('a', 16));
+    expect(rejectsOf(withEnv({ SCORER_MAX_RECORDS: '2' }, input).stderr).map((r) => [r.line, r.reason])).toEqual([[4, 'TOO_MANY_RECORDS']]);
+    expect(rejectsOf(withEnv({ SCORER_MAX_RECORDS: '3' }, input).stderr)).toEqual([]);
+    const bad = withEnv({ SCORER_MAX_RECORDS: '0' }, input);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/SCORER_MAX_RECORDS must be a whole number ≥ 1/u);
   });
 });

@@ -12,6 +12,7 @@ export const REJECT_REASONS = [
   'FUTURE_DATED',
   'NOT_OWNER',
   'UNKNOWN_RECORD',
+  'TOO_MANY_RECORDS',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -30,4 +31,5 @@ export const REJECT_REASON_DESCRIPTIONS: Record<RejectReason, string> = {
   FUTURE_DATED: 'time or a record date is more than 24 h after ingestion, or year is after the ingestion year',
   NOT_OWNER: 'the sending agency does not own the employee (see the ownership table)',
   UNKNOWN_RECORD: 'a retraction names a record this employee does not have',
+  TOO_MANY_RECORDS: 'a new recordId would give the employee more than SCORER_MAX_RECORDS (default 1,000) records',
 };

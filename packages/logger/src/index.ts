@@ -27,6 +27,9 @@ export const REDACT_PATHS = [
   '*.raw',
   'value',
   '*.value',
+  // StateConflictError (and any error naming employees) carries the NIPs it is about.
+  'nips',
+  '*.nips',
 ];
 
 export interface LoggerConfig {

@@ -29,6 +29,17 @@ describe('logger redaction', () => {
     expect(out).toContain('"service":"test"');
   });
 
+  it('redacts the NIPs an error carries (StateConflictError.nips), as logged by the consumer on a crash', () => {
+    const { lines, destination } = capture();
+    const log = createLogger({ service: 'test', destination });
+    const nip = '196804111993031009';
+    const err = Object.assign(new Error('profile writes kept conflicting for 3 events'), { code: 'STATE_CONFLICT', nips: [nip] });
+    log.error({ err, restart: true }, 'consumer crashed');
+    const out = lines.join('');
+    expect(out).not.toContain(nip);
+    expect(out).toContain('STATE_CONFLICT');
+  });
+
   it('masks NIP-like digits in free text', () => {
     expect(maskNips('bad key 19680411 199303 1 009 here')).toBe('bad key [nip] here');
     expect(maskNips('id 196804111993031009')).toBe('id [nip]');

@@ -25,6 +25,8 @@ import {
   oneOf,
   optional,
   optionalText,
+  optionalTextOf,
+  LENGTH_LIMITS,
   Problem,
   required,
   score,
@@ -144,7 +146,7 @@ const disciplineRecorded = payload({
   level: required(oneOf(ALIASES.disciplineLevel, 'a discipline level')),
   imposedOn: required(calendarDate),
   endsOn: optional(calendarDate),
-  penalty: optional(optionalText),
+  penalty: optional(optionalTextOf(LENGTH_LIMITS.penalty)),
 }).transform((d, ctx): DisciplineRecorded => {
   const out: DisciplineRecorded = { recordId: d.recordId, level: d.level, imposedOn: d.imposedOn };
   if (d.endsOn !== undefined) {

@@ -88,29 +88,73 @@ function collapse(s: string): string {
   return NEEDS_COLLAPSE.test(t) ? t.replace(INNER_SPACES, ' ') : t;
 }
 
-/** Free text: trimmed, inner whitespace collapsed, not empty. Never quoted in messages. */
-export const text: Parser<string> = (v) => {
-  if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
-  const t = collapse(v);
-  return t === '' ? new Problem('expected a non-empty string') : t;
-};
+/**
+ * Length limits of events.md (under "Rejects"), in characters (Unicode code points) after trimming;
+ * longer is SCHEMA_INVALID. `type` has one too, but a type that long is never one of the known
+ * types, so check 2 (UNSUPPORTED_TYPE) catches it first.
+ */
+export const LENGTH_LIMITS = {
+  id: 128,
+  recordId: 128,
+  type: 64,
+  source: 64,
+  /** `name`, `positionName`, `unitName`, `institution`, `major`, training `name`. */
+  text: 200,
+  penalty: 500,
+} as const;
 
-/** Optional free text: an empty or blank string means absent. */
-export const optionalText: Parser<string | undefined> = (v) => {
-  if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
-  const t = collapse(v);
-  return t === '' ? undefined : t;
-};
+/** The `id` and `recordId` limit (the name callers already use). */
+export const MAX_ID_LENGTH = LENGTH_LIMITS.id;
 
-export const MAX_ID_LENGTH = 128;
+/** Characters as events.md counts them: code points (an emoji is one, not two UTF-16 units). */
+export function charCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return n;
+}
+
+/** The limit's Problem; only the count is given, never the text (it may be a name). */
+function tooLong(count: number, max: number): Problem {
+  return new Problem(`expected at most ${max} characters, got ${count}`);
+}
+
+/** Free text of at most `max` characters after trimming: inner whitespace collapsed, not empty. Never quoted in messages. */
+export function textOf(max: number): Parser<string> {
+  return (v) => {
+    if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
+    const trimmed = v.trim();
+    const n = charCount(trimmed);
+    if (n > max) return tooLong(n, max);
+    const t = collapse(trimmed);
+    return t === '' ? new Problem('expected a non-empty string') : t;
+  };
+}
+
+/** Optional free text of at most `max` characters after trimming: an empty or blank string means absent. */
+export function optionalTextOf(max: number): Parser<string | undefined> {
+  return (v) => {
+    if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
+    const trimmed = v.trim();
+    const n = charCount(trimmed);
+    if (n > max) return tooLong(n, max);
+    const t = collapse(trimmed);
+    return t === '' ? undefined : t;
+  };
+}
+
+/** Free text of the 200-character fields (`name`, `positionName`, …). */
+export const text: Parser<string> = textOf(LENGTH_LIMITS.text);
+export const optionalText: Parser<string | undefined> = optionalTextOf(LENGTH_LIMITS.text);
 
 /** An identifier (`recordId`): trimmed, 1–128 characters. */
 export const identifier: Parser<string> = (v) => {
   if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
   const t = v.trim();
-  return t.length >= 1 && t.length <= MAX_ID_LENGTH
-    ? t
-    : new Problem(`expected 1–${MAX_ID_LENGTH} characters, got ${t.length}`);
+  const n = charCount(t);
+  return n >= 1 && n <= LENGTH_LIMITS.recordId ? t : new Problem(`expected 1–${LENGTH_LIMITS.recordId} characters, got ${n}`);
 };
 
 /** An enumeration with its alias table. */
@@ -170,19 +214,26 @@ export const agencyCode: Parser<string> = (v) =>
 
 // ---- envelope ----
 
-/** CloudEvents `id`: 1–128 characters, kept as sent (it is half of the idempotency key). */
-export const eventId: Parser<string> = (v) =>
-  typeof v === 'string' && v.length >= 1 && v.length <= MAX_ID_LENGTH
-    ? v
-    : new Problem(`expected a string of 1–${MAX_ID_LENGTH} characters, got ${typeof v === 'string' ? `${v.length} characters` : quote(v)}`);
+/**
+ * CloudEvents `id`: 1–128 characters after trimming, kept as sent (it is half of the idempotency
+ * key, so normalizing it would merge ids an agency keeps apart).
+ */
+export const eventId: Parser<string> = (v) => {
+  if (typeof v !== 'string') return new Problem(`expected a string of 1–${LENGTH_LIMITS.id} characters, got ${quote(v)}`);
+  const n = charCount(v.trim());
+  return n >= 1 && n <= LENGTH_LIMITS.id ? v : new Problem(`expected a string of 1–${LENGTH_LIMITS.id} characters, got ${n} characters`);
+};
 
 export const SOURCE_PREFIX = '/agencies/';
 const SOURCE = /^\/agencies\/[0-9A-Z]{4}$/u;
 
-export const source: Parser<string> = (v) =>
-  typeof v === 'string' && SOURCE.test(v)
+export const source: Parser<string> = (v) => {
+  // The limit first: its message says what is wrong without quoting a long value.
+  if (typeof v === 'string' && charCount(v.trim()) > LENGTH_LIMITS.source) return tooLong(charCount(v.trim()), LENGTH_LIMITS.source);
+  return typeof v === 'string' && SOURCE.test(v)
     ? v
     : new Problem(`expected "/agencies/<agencyCode>" with a code of 4 capital letters or digits, got ${quote(v)}`);
+};
 
 /** `subject` must be a string here; whether it is a valid NIP is check 4 (INVALID_NIP). */
 export const subject: Parser<string> = (v) =>

@@ -15,3 +15,4 @@ export { ALIASES, DATE_FORMATS, aliasKey, aliasLookup, type AliasTable } from '.
 export { CATALOG, type Catalog, type CatalogEntry } from './catalog.js';
 export { FUTURE_TOLERANCE_MS } from './checks.js';
 export { parseCalendarDate, parseTimestamp } from './calendar.js';
+export { LENGTH_LIMITS, charCount } from './fields.js';

@@ -28,10 +28,14 @@ export interface NormalizeContext {
   topicAgency?: string | undefined;
 }
 
+/** The reasons the scorer decides (checks 8–10), where the profile is. */
+type ScorerRejectReason = 'NOT_OWNER' | 'UNKNOWN_RECORD' | 'TOO_MANY_RECORDS';
+const SCORER_REASONS: readonly string[] = ['NOT_OWNER', 'UNKNOWN_RECORD', 'TOO_MANY_RECORDS'] satisfies ScorerRejectReason[];
+
 /** The reasons the normalizer decides (checks 1–7); the later checks are the scorer's, where the profile is. */
-export type NormalizerRejectReason = Exclude<RejectReason, 'NOT_OWNER' | 'UNKNOWN_RECORD'>;
+export type NormalizerRejectReason = Exclude<RejectReason, ScorerRejectReason>;
 export const NORMALIZER_REJECT_REASONS: readonly NormalizerRejectReason[] = REJECT_REASONS.filter(
-  (r): r is NormalizerRejectReason => r !== 'NOT_OWNER' && r !== 'UNKNOWN_RECORD',
+  (r): r is NormalizerRejectReason => !SCORER_REASONS.includes(r),
 );
 
 export interface Reject {

@@ -6,9 +6,9 @@
 import { jakartaDate, type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
 import { AggregateStore, headcountOf, type AgencySumsRow } from '@ipasn/aggregates';
 import { readToEnd } from '@ipasn/kafka';
-import { addContribution, applyEvent, emptyAgencySums, emptyProfile, isScorable, RULE_SETS, score, type AgencySums, type Profile, type RuleSet } from '@ipasn/rules';
+import { addContribution, emptyAgencySums, emptyProfile, isScorable, RULE_SETS, score, type AgencySums, type Profile, type RuleSet } from '@ipasn/rules';
 import { decodeCanonicalEvents } from '@ipasn/pipeline';
-import { minimize } from '@ipasn/scoring';
+import { applyWithinLimit, DEFAULT_MAX_RECORDS, minimize } from '@ipasn/scoring';
 import { SchemaRegistry } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
 
@@ -56,7 +56,8 @@ export class ProfileFold {
   rejected = 0;
 
   add(event: CanonicalEvent): void {
-    const r = applyEvent(this.#profiles.get(event.nip) ?? emptyProfile(event.nip), event);
+    // The scorer's checks 8–10, record limit included (at its default: SCORER_MAX_RECORDS).
+    const r = applyWithinLimit(this.#profiles.get(event.nip) ?? emptyProfile(event.nip), event, DEFAULT_MAX_RECORDS);
     if (r.ok) this.#profiles.set(event.nip, minimize(r.profile));
     else this.rejected++;
   }

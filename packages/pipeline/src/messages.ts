@@ -2,6 +2,7 @@
  * Kafka messages the services produce, with CloudEvents binary-mode headers on every one, so that
  * generic tools can route and trace them.
  */
+import { createHash } from 'node:crypto';
 import type { CanonicalEvent, RejectReason, RejectStage } from '@ipasn/contracts';
 import type { InMessage, OutMessage } from '@ipasn/kafka';
 import { CE_TYPES, ceHeaders, fromAvroCanonicalEvent, toAvroCanonicalEvent, type DeadLetter, type SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
@@ -25,10 +26,74 @@ export interface RejectedInput {
   event?: { id: string | null; source: string | null; type: string | null; agencyCode: string | null } | undefined;
 }
 
+/**
+ * At most this many bytes of a rejected message's value (and key) go into its dead letter
+ * (events.md, "Rejects"). Over that only a MALFORMED event can be (the normalizer's limit is the
+ * same 64 KiB), so a cut record loses nothing a redrive could use; its length and SHA-256 remain.
+ */
+export const MAX_ORIGINAL_BYTES = 64 * 1024;
+
+/**
+ * A reject message longer than this is cut: messages are built by our code from field paths and
+ * short quotes, so this never bites in practice, but it keeps a dead letter's size provable
+ * (infra/topics/topics.json's limit on ipasn.dlq is checked against the worst case).
+ */
+export const MAX_REJECT_MESSAGE_CHARS = 4096;
+
+/**
+ * The event's id, source and type as read are cut at this many characters: valid ones are at most
+ * 128, and a foreign record on ipasn.events could otherwise carry a megabyte-long id into the DLQ.
+ */
+export const MAX_EVENT_ATTRIBUTE_CHARS = 1024;
+
+/** What a writer of dead letters gives: a DeadLetter, with the v2 fields optional (null = nothing cut). */
+export type DeadLetterInput = Omit<DeadLetter, 'originalLength' | 'originalSha256'> & Partial<Pick<DeadLetter, 'originalLength' | 'originalSha256'>>;
+
+function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let head = text.slice(0, max - 1);
+  // Never leave half a surrogate pair: it would be written as U+FFFD.
+  if (/[\uD800-\uDBFF]$/u.test(head)) head = head.slice(0, -1);
+  return `${head}…`;
+}
+
+/**
+ * The dead letter as it is written: an original value over 64 KiB keeps its first 65536 bytes (bytes,
+ * not characters: where a UTF-8 sequence is split does not matter) and gains `originalLength` and
+ * `originalSha256` of the whole; a key over 64 KiB is cut the same way (the message says so); an
+ * overlong message, id, source or type is cut (ending in `…`). Idempotent, so a record that is already bounded passes unchanged.
+ */
+export function boundDeadLetter(dl: DeadLetterInput): DeadLetter {
+  let { originalValue, originalKey, message } = dl;
+  let originalLength = dl.originalLength ?? null;
+  let originalSha256 = dl.originalSha256 ?? null;
+  if (originalValue.length > MAX_ORIGINAL_BYTES) {
+    originalLength = originalValue.length;
+    originalSha256 = createHash('sha256').update(originalValue).digest();
+    originalValue = originalValue.subarray(0, MAX_ORIGINAL_BYTES);
+  }
+  if (originalKey !== null && originalKey.length > MAX_ORIGINAL_BYTES) {
+    message = `${message} (the key was ${originalKey.length} bytes: only its first ${MAX_ORIGINAL_BYTES} are kept)`;
+    originalKey = originalKey.subarray(0, MAX_ORIGINAL_BYTES);
+  }
+  const attribute = (v: string | null): string | null => (v === null ? null : cutText(v, MAX_EVENT_ATTRIBUTE_CHARS));
+  return {
+    ...dl,
+    originalValue,
+    originalKey,
+    message: cutText(message, MAX_REJECT_MESSAGE_CHARS),
+    eventId: attribute(dl.eventId),
+    eventSource: attribute(dl.eventSource),
+    eventType: attribute(dl.eventType),
+    originalLength,
+    originalSha256,
+  };
+}
+
 /** The DeadLetter record of a rejected input: the one place a reject becomes a record. */
 export function deadLetterOf(input: RejectedInput, reject: { reason: RejectReason; message: string; stage: RejectStage; rejectedAt: number }): DeadLetter {
   const e = input.event;
-  return {
+  return boundDeadLetter({
     originalValue: input.message.value ?? Buffer.alloc(0),
     originalKey: input.message.key ?? null,
     reason: reject.reason,
@@ -42,11 +107,15 @@ export function deadLetterOf(input: RejectedInput, reject: { reason: RejectReaso
     eventType: e?.type ?? null,
     agencyCode: e?.agencyCode ?? null,
     rejectedAt: reject.rejectedAt,
-  };
+  });
 }
 
-/** A dead letter for `ipasn.dlq`, keyed by the original key; coordinates also as headers. */
-export function deadLetterMessage(topics: TopicNames, registry: SchemaRegistry, dl: DeadLetter): OutMessage {
+/**
+ * A dead letter for `ipasn.dlq`, keyed by the original key; coordinates also as headers. Bounded
+ * here too (`boundDeadLetter`), whoever built it: no writer can produce a dead letter the topic refuses.
+ */
+export function deadLetterMessage(topics: TopicNames, registry: SchemaRegistry, input: DeadLetterInput): OutMessage {
+  const dl = boundDeadLetter(input);
   const coords = `${dl.sourceTopic}/${dl.sourcePartition}/${dl.sourceOffset}`;
   return {
     topic: topics.dlq,

@@ -6,7 +6,7 @@ import { applyChunk, type EventInput } from '@ipasn/scoring';
 import { decodeState, encodeState } from '../src/index.js';
 
 const NIP = '197708232004071109';
-const ctx = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 0, timeDriven: true };
+const ctx = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 0, timeDriven: true, maxRecords: 1_000 };
 const ev = (i: number, type: CanonicalEvent['type'], data: CanonicalEvent['data']): EventInput => ({
   event: { id: `e${i}`, source: '/agencies/6300', agencyCode: '6300', type, nip: NIP, time: '2024-01-01T00:00:00.000Z', data } as CanonicalEvent,
   partition: 1,

@@ -6,8 +6,9 @@
  * the evaluation date and the computation time.
  */
 import { jakartaDate, jakartaMidnightMs, type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
-import { applyEvent, isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
+import { isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
 import type { CauseKind, ScoreCause, ScoreEvent } from '@ipasn/serde';
+import { applyWithinLimit, DEFAULT_MAX_RECORDS } from './limit.js';
 import { minimize, newState, type EmployeeState } from './state.js';
 
 export interface ScoringContext {
@@ -19,6 +20,8 @@ export interface ScoringContext {
   computedAt: number;
   /** False when the evaluation date is pinned: nothing changes by time alone then. */
   timeDriven: boolean;
+  /** SCORER_MAX_RECORDS: a new record beyond this many per employee is TOO_MANY_RECORDS. */
+  maxRecords: number;
 }
 
 export interface EventInput {
@@ -29,7 +32,7 @@ export interface EventInput {
 
 export interface ScorerReject {
   input: EventInput;
-  reason: 'NOT_OWNER' | 'UNKNOWN_RECORD';
+  reason: 'NOT_OWNER' | 'UNKNOWN_RECORD' | 'TOO_MANY_RECORDS';
   message: string;
 }
 
@@ -47,8 +50,8 @@ export interface ChunkResult {
  * The context a scorer evaluates with at `now` (epoch ms): a pinned evaluation date
  * (`SCORING_AS_OF`) is not time-driven; a live one is today's date in Asia/Jakarta.
  */
-export function scoringContext(o: { ruleSets: readonly RuleSet[]; now: number; asOf?: IsoDate | undefined }): ScoringContext {
-  return { asOf: o.asOf ?? jakartaDate(o.now), ruleSets: o.ruleSets, computedAt: o.now, timeDriven: o.asOf === undefined };
+export function scoringContext(o: { ruleSets: readonly RuleSet[]; now: number; asOf?: IsoDate | undefined; maxRecords?: number | undefined }): ScoringContext {
+  return { asOf: o.asOf ?? jakartaDate(o.now), ruleSets: o.ruleSets, computedAt: o.now, timeDriven: o.asOf === undefined, maxRecords: o.maxRecords ?? DEFAULT_MAX_RECORDS };
 }
 
 /** The earliest instant at which any rule set's score changes by time alone, or null. */
@@ -141,7 +144,7 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
       w.cause = eventCause(input);
       continue;
     }
-    const outcome = applyEvent(s.profile, input.event);
+    const outcome = applyWithinLimit(s.profile, input.event, ctx.maxRecords);
     const position = { partition: input.partition, offset: input.offset };
     if (!outcome.ok) {
       rejects.push({ input, reason: outcome.reason, message: outcome.message });

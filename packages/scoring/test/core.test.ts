@@ -5,7 +5,7 @@ import { jakartaDate, jakartaMidnightMs as jakartaMidnight } from '@ipasn/contra
 import { applyChunk, rescore, scoringContext, type EmployeeState, type EventInput, type ScoringContext } from '../src/index.js';
 
 const NIP = '198501012010011001';
-const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true };
+const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000 };
 let n = 0;
 function ev(agency: string, type: CanonicalEvent['type'], data: CanonicalEvent['data'], nip = NIP): CanonicalEvent {
   n++;
@@ -91,7 +91,8 @@ describe('rescore and codec', () => {
 
   it('converts Jakarta dates; a live context evaluates as of today in Jakarta, a pinned one is not time-driven', () => {
     const now = jakartaMidnight('2025-03-15') + 3_600_000;
-    expect(scoringContext({ ruleSets: [], now })).toEqual({ asOf: '2025-03-15', ruleSets: [], computedAt: now, timeDriven: true });
+    expect(scoringContext({ ruleSets: [], now })).toEqual({ asOf: '2025-03-15', ruleSets: [], computedAt: now, timeDriven: true, maxRecords: 1_000 });
+    expect(scoringContext({ ruleSets: [], now, maxRecords: 5 }).maxRecords).toBe(5);
     expect(scoringContext({ ruleSets: [], now, asOf: '2024-12-31' })).toMatchObject({ asOf: '2024-12-31', timeDriven: false });
     expect(jakartaDate(jakartaMidnight('2025-03-15'))).toBe('2025-03-15');
     expect(jakartaDate(jakartaMidnight('2025-03-15') - 1)).toBe('2025-03-14');

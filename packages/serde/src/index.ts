@@ -12,4 +12,4 @@ export type { CompatFailure, VersionedSchema } from './compat.js';
 export { readSchemaDir, defaultSchemaDir } from './schema-files.js';
 export type { SchemaFile } from './schema-files.js';
 export { SCORE_STATUSES, CAUSE_KINDS } from './types.js';
-export type { ScoreEvent, ScoreEventV1, ScoreCause, Dimensions, DeadLetter, ScoreStatus, CauseKind } from './types.js';
+export type { ScoreEvent, ScoreEventV1, ScoreCause, Dimensions, DeadLetter, DeadLetterV1, ScoreStatus, CauseKind } from './types.js';

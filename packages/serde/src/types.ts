@@ -63,8 +63,9 @@ export interface ScoreEvent extends ScoreEventV1 {
   jobGroup: JobGroup | null;
 }
 
-/** DeadLetter, newest version (v1). */
-export interface DeadLetter {
+/** DeadLetter v1: kept for reading and for tests of the v1 → v2 path. */
+export interface DeadLetterV1 {
+  /** The original value, or its first 64 KiB when it was longer (v2's `originalLength` says so). */
   originalValue: Buffer;
   originalKey: Buffer | null;
   reason: RejectReason;
@@ -79,4 +80,12 @@ export interface DeadLetter {
   eventType: string | null;
   agencyCode: string | null;
   rejectedAt: number;
+}
+
+/** DeadLetter, newest version (v2): v1 plus the reason TOO_MANY_RECORDS and what a cut original was. */
+export interface DeadLetter extends DeadLetterV1 {
+  /** The whole original value's length in bytes when `originalValue` was cut; null when whole (and in v1 data). */
+  originalLength: number | null;
+  /** SHA-256 (32 bytes) of the whole original value when `originalValue` was cut; null otherwise. */
+  originalSha256: Buffer | null;
 }

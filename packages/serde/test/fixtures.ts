@@ -107,4 +107,6 @@ export const DEAD_LETTER: DeadLetter = {
   eventType: null,
   agencyCode: '3004',
   rejectedAt: Date.UTC(2025, 5, 30, 1, 2, 3, 456),
+  originalLength: null,
+  originalSha256: null,
 };

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { defaultSchemaDir, SchemaRegistry, SerdeError, type ScoreEvent, type SerdeErrorCode } from '../src/index.js';
+import { defaultSchemaDir, SchemaRegistry, SerdeError, type DeadLetter, type ScoreEvent, type SerdeErrorCode } from '../src/index.js';
 import { DEAD_LETTER, SCORE, SCORE_V1 } from './fixtures.js';
 
 const registry = SchemaRegistry.load();
@@ -60,14 +60,14 @@ describe('loading schemas/', () => {
 
   it('rejects a file whose record is not named after its subject', () => {
     const dir = schemaCopy();
-    writeFileSync(join(dir, 'ipasn.dlq/DeadLetter.v2.avsc'), readFileSync(join(dir, 'ipasn.scores/ScoreEvent.v2.avsc')));
+    writeFileSync(join(dir, 'ipasn.dlq/DeadLetter.v3.avsc'), readFileSync(join(dir, 'ipasn.scores/ScoreEvent.v2.avsc')));
     expectCode(() => SchemaRegistry.load(dir), 'SCHEMA_DIR_INVALID', /must be the record id\.go\.bkn\.ipasn\.DeadLetter/u);
   });
 
   it('rejects a new version that only changes documentation (same fingerprint)', () => {
     const dir = schemaCopy();
-    const v1 = JSON.parse(readFileSync(join(dir, 'ipasn.dlq/DeadLetter.v1.avsc'), 'utf8')) as { doc: string };
-    writeFileSync(join(dir, 'ipasn.dlq/DeadLetter.v2.avsc'), JSON.stringify({ ...v1, doc: 'reworded' }));
+    const v2 = JSON.parse(readFileSync(join(dir, 'ipasn.dlq/DeadLetter.v2.avsc'), 'utf8')) as { doc: string };
+    writeFileSync(join(dir, 'ipasn.dlq/DeadLetter.v3.avsc'), JSON.stringify({ ...v2, doc: 'reworded' }));
     expectCode(() => SchemaRegistry.load(dir), 'SCHEMA_DIR_INVALID', /same canonical form/u);
   });
 
@@ -108,6 +108,19 @@ describe('single-object encoding', () => {
     expect(decoded.value).toEqual({ ...SCORE_V1, jobGroup: null } satisfies ScoreEvent);
   });
 
+  it('reads a v1 dead letter (written before the cut existed) into the v2 shape, with originalLength and originalSha256 null', () => {
+    const { originalLength: _l, originalSha256: _s, ...v1 } = DEAD_LETTER;
+    const bytes = registry.encode('DeadLetter', v1, 1);
+    expect(bytes.readBigUInt64LE(2)).toBe(BigInt(`0x${registry.fingerprint('DeadLetter', 1)}`));
+    const decoded = registry.decodeAs('DeadLetter', bytes);
+    expect(decoded.version).toBe(1);
+    expect(decoded.value).toEqual({ ...v1, originalLength: null, originalSha256: null } satisfies DeadLetter);
+  });
+
+  it('refuses to write TOO_MANY_RECORDS as a v1 dead letter (v1 readers do not know the symbol)', () => {
+    expectCode(() => registry.encode('DeadLetter', { ...DEAD_LETTER, reason: 'TOO_MANY_RECORDS' }, 1), 'INVALID_VALUE', /not a valid DeadLetter v1: reason/u);
+  });
+
   it('writes an older version on request (rollouts), and refuses an unknown one', () => {
     // A v2 value written as v1 loses jobGroup: v1 readers never see it.
     expect(registry.decodeAs('ScoreEvent', registry.encode('ScoreEvent', SCORE, 1)).value.jobGroup).toBeNull();
@@ -127,7 +140,7 @@ describe('single-object encoding', () => {
     expectCode(() => registry.decode(Buffer.from('{"id":1}')), 'BAD_MARKER', /starts with 0x7b22, expected 0xc301/u);
     expectCode(() => registry.decode(Buffer.from([0xc3])), 'TRUNCATED', /shorter than the 10-byte/u);
     expectCode(() => registry.decode(good.subarray(0, 9)), 'TRUNCATED', /9 bytes/u);
-    expectCode(() => registry.decode(good.subarray(0, good.length - 3)), 'TRUNCATED', /DeadLetter v1 body: truncated/u);
+    expectCode(() => registry.decode(good.subarray(0, good.length - 3)), 'TRUNCATED', /DeadLetter v2 body: truncated/u);
     const unknown = Buffer.from(good);
     unknown.writeBigUInt64LE(0x0123456789abcdefn, 2);
     expectCode(() => registry.decode(unknown), 'UNKNOWN_FINGERPRINT', /0123456789abcdef/u);

@@ -56,6 +56,8 @@ const deadLetter: fc.Arbitrary<DeadLetter> = fc.record({
   eventType: nullable(str),
   agencyCode: nullable(str),
   rejectedAt: long,
+  originalLength: nullable(long),
+  originalSha256: nullable(fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b))),
 });
 
 describe('ScoreEvent and DeadLetter TS types match their schemas', () => {

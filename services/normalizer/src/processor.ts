@@ -55,6 +55,8 @@ export function createProcessor(deps: ProcessorDeps) {
         continue;
       }
       tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
+      // Coordinates, reason and field paths only: the message and the raw id may quote agency data.
+      deps.logger.debug({ topic, partition, offset: m.offset, reason: result.reason, paths: result.paths }, 'rejected');
       out.push(
         deadLetterMessage(
           deps.topics,

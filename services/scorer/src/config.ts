@@ -8,6 +8,11 @@ export const scorerConfigSchema = baseConfigSchema.extend({
   SCORER_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Partitions processed at once (different partitions never share an employee). */
   SCORER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Records per employee (events.md check 10): a new recordId beyond this many is TOO_MANY_RECORDS;
+   * replacing or retracting is always allowed. `ipasn score` reads the same variable.
+   */
+  SCORER_MAX_RECORDS: z.coerce.number().int().min(1).default(1_000),
   /** Time-driven rescoring jobs processed at once. */
   SCORER_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });

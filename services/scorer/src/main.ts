@@ -38,6 +38,7 @@ const scorer = createScorer({
   logger: rt.logger,
   clock: Date.now,
   asOf: config.SCORING_AS_OF,
+  maxRecords: config.SCORER_MAX_RECORDS,
 });
 
 const groupId = rt.groupId(config.SCORER_GROUP_ID);

@@ -18,7 +18,7 @@ import type { ScorerMetrics } from './metrics.js';
 export interface ScorerDeps {
   topics: TopicNames;
   /**
-   * Removes the normalizer's dedupe marks of events the scorer rejects (NOT_OWNER, UNKNOWN_RECORD):
+   * Removes the normalizer's dedupe marks of events the scorer rejects (NOT_OWNER, UNKNOWN_RECORD, TOO_MANY_RECORDS):
    * "a rejected event leaves no mark" (events.md), so it can be redriven once the transfer is applied.
    */
   forgetMarks?: (events: readonly EventInput['event'][]) => Promise<void>;
@@ -34,13 +34,15 @@ export interface ScorerDeps {
   clock: () => number;
   /** SCORING_AS_OF: a fixed evaluation date. */
   asOf?: IsoDate | undefined;
+  /** SCORER_MAX_RECORDS (default 1,000): a new record beyond this many per employee is TOO_MANY_RECORDS. */
+  maxRecords?: number | undefined;
 }
 
 const MAX_TICK_ATTEMPTS = 8;
 
 export function createScorer(deps: ScorerDeps) {
   const log = deps.logger.child({ component: 'scorer' });
-  const context = (): ScoringContext => scoringContext({ ruleSets: deps.ruleSets, now: deps.clock(), asOf: deps.asOf });
+  const context = (): ScoringContext => scoringContext({ ruleSets: deps.ruleSets, now: deps.clock(), asOf: deps.asOf, maxRecords: deps.maxRecords });
 
   function scoreMessages(scores: readonly ScoreEvent[]): OutMessage[] {
     return scores.flatMap((s) => scoreEventMessages(deps.topics, deps.registry, s));
@@ -84,7 +86,12 @@ export function createScorer(deps: ScorerDeps) {
         const replayed = done.filter((i) => !result.states.has(i.event.nip)).length;
         deps.metrics.applied.inc(done.length - replayed);
         deps.metrics.replayed.inc(replayed);
-        for (const r of result.rejects) if (!conflicts.has(r.input.event.nip)) deps.metrics.rejected.inc({ reason: r.reason });
+        for (const r of result.rejects) {
+          if (conflicts.has(r.input.event.nip)) continue;
+          deps.metrics.rejected.inc({ reason: r.reason });
+          // Coordinates and reason only: the message names record ids, which agencies choose.
+          log.debug({ partition: r.input.partition, offset: r.input.offset, reason: r.reason, agency: r.input.event.agencyCode }, 'rejected');
+        }
         if (scores.length > 0) deps.metrics.scores.inc({ cause: 'EVENT' }, scores.length);
         if (conflicts.size > 0) deps.metrics.conflicts.inc(conflicts.size);
       },

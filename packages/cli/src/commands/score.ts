@@ -78,7 +78,20 @@ async function openInput(file: string | undefined): Promise<Readable> {
   }
 }
 
+/**
+ * SCORER_MAX_RECORDS from the environment, as the live scorer reads it, so that the offline and
+ * live decisions agree (events.md check 10); 1,000 when unset.
+ */
+export function maxRecordsFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = env['SCORER_MAX_RECORDS'];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`SCORER_MAX_RECORDS must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<void> {
+  const maxRecords = maxRecordsFromEnv(process.env);
   const startedAt = new Date();
   const ingestionTime = flags.now ?? startedAt;
   const asOf = flags.asOf ?? jakartaDate(ingestionTime);
@@ -88,7 +101,7 @@ async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<vo
   }
   const input = await openInput(file);
 
-  const scorer = new Scorer({ agencies, ingestionTime, topicAgency: flags.agency });
+  const scorer = new Scorer({ agencies, ingestionTime, topicAgency: flags.agency, maxRecords });
   const out = new BufferedWriter(process.stdout);
   const err = new BufferedWriter(process.stderr);
   const splitter = new LineSplitter(MAX_EVENT_BYTES);

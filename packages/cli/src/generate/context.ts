@@ -4,6 +4,14 @@ import { DAY_MS, jakartaDate, toDays, ymdOf } from '../dates.js';
 import type { AgencyUniverse } from './agencies.js';
 import { Rng } from './rng.js';
 
+/**
+ * The reasons the generator injects: all but TOO_MANY_RECORDS, which takes over a thousand records
+ * of one employee (tested on its own in the scorer). A list of its own, so that adding a reason to
+ * the contract does not change what a seed generates.
+ */
+export type GeneratedReason = Exclude<RejectReason, 'TOO_MANY_RECORDS'>;
+export const GENERATED_REASONS: readonly GeneratedReason[] = REJECT_REASONS.filter((r): r is GeneratedReason => r !== 'TOO_MANY_RECORDS');
+
 export interface GenOptions {
   seed: string;
   /** Calendar dates of valid records stay on or before this day (a day number). */
@@ -31,7 +39,7 @@ export class GenContext {
   readonly duplicatePerLine: number;
   readonly #sequence = new Map<string, number>();
   readonly #cycles = new Map<string, number>();
-  readonly #debt = new Map<RejectReason, number>();
+  readonly #debt = new Map<GeneratedReason, number>();
 
   constructor(
     readonly opts: GenOptions,
@@ -61,18 +69,18 @@ export class GenContext {
    * The next intended reject reason, spread evenly over all reasons: a reason that cannot be produced
    * in the current state is owed and paid back at the next chance.
    */
-  nextReason(possible: (r: RejectReason) => boolean): RejectReason {
-    for (const r of REJECT_REASONS) {
+  nextReason(possible: (r: GeneratedReason) => boolean): GeneratedReason {
+    for (const r of GENERATED_REASONS) {
       const owed = this.#debt.get(r) ?? 0;
       if (owed > 0 && possible(r)) {
         this.#debt.set(r, owed - 1);
         return r;
       }
     }
-    const drawn = this.rng.pick(REJECT_REASONS);
+    const drawn = this.rng.pick(GENERATED_REASONS);
     if (possible(drawn)) return drawn;
     this.#debt.set(drawn, (this.#debt.get(drawn) ?? 0) + 1);
-    return this.rng.pick(REJECT_REASONS.filter(possible));
+    return this.rng.pick(GENERATED_REASONS.filter(possible));
   }
 
   /**

@@ -123,11 +123,19 @@ export async function* csvEvents(chunks: AsyncIterable<Buffer>, options: CsvInpu
   const { firstLine, all } = await peekFirstLine(chunks);
   const delimiter = options.delimiter ?? detectDelimiter(firstLine.replace(/^\uFEFF/u, ''));
   const parser = Readable.from(all).pipe(
-    parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true, skip_records_with_error: true, info: true }),
+    // max_record_size: a row is bounded like an NDJSON line (64 KiB, events.md), so one endless
+    // quoted cell cannot grow the parser's buffer without limit.
+    parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true, skip_records_with_error: true, info: true, max_record_size: MAX_EVENT_BYTES }),
   );
   const broken: InputEvent[] = [];
   parser.on('skip', (err: CsvError) => {
     const line = typeof err.lines === 'number' ? err.lines : 0;
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      // csv-parse does not resume after this error (the rest of its buffer is dropped without a
+      // word), so the file cannot be read past it: stop loudly rather than lose rows silently.
+      parser.destroy(new IoError(`line ${line}: a CSV row over ${MAX_EVENT_BYTES} characters (64 KiB, the event size limit); the file is not read past it`));
+      return;
+    }
     broken.push({ line, bytes: null, unreadable: `not valid CSV: ${err.message.replace(/ at line \d+/u, '')}` });
   });
   let mapper: CsvMapper | undefined;

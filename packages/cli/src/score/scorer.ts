@@ -1,13 +1,14 @@
 /**
  * The offline scorer's core, without I/O: normalize each line, drop duplicates, fold accepted events
- * into per-employee profiles, and score the active ones. Memory is one profile per NIP plus one
+ * into per-employee profiles (checks 8–10 as the live scorer: the same `applyWithinLimit`), and score
+ * the active ones. Memory is one profile per NIP plus one
  * dedupe key per accepted event.
  */
 import { REJECT_REASONS, type Agencies, type RejectReason, type RuleSetId } from '@ipasn/contracts';
 import { MAX_EVENT_BYTES, dedupeKey, normalize } from '@ipasn/normalize';
+import { applyWithinLimit, DEFAULT_MAX_RECORDS } from '@ipasn/scoring';
 import {
   aggregateByAgency,
-  applyEvent,
   emptyProfile,
   getRuleSet,
   isScorable,
@@ -23,6 +24,8 @@ export interface ScorerOptions {
   ingestionTime: Date;
   /** Read every line as from this agency's ingress topic (AGENCY_MISMATCH); else from its own source's. */
   topicAgency?: string | undefined;
+  /** SCORER_MAX_RECORDS, as the live scorer (default 1,000): a new record beyond it is TOO_MANY_RECORDS. */
+  maxRecords?: number | undefined;
 }
 
 /** One stderr line (events.md "Offline scorer contract"). */
@@ -101,7 +104,7 @@ export class Scorer {
       return undefined;
     }
     const before = this.#profiles.get(event.nip) ?? emptyProfile(event.nip);
-    const applied = applyEvent(before, event);
+    const applied = applyWithinLimit(before, event, this.#opts.maxRecords ?? DEFAULT_MAX_RECORDS);
     if (!applied.ok) {
       return this.#reject({ line: number, id: event.id, source: event.source, reason: applied.reason, message: applied.message });
     }

@@ -71,6 +71,7 @@ export function deadLetterJson(c: Coordinates, dl: DeadLetter): string {
   const key = bytesField(dl.originalKey);
   return JSON.stringify({
     ...c,
-    value: { ...dl, originalValue: value.text, originalValueEncoding: value.encoding, originalKey: key.text, originalKeyEncoding: key.encoding },
+    // originalSha256 (DeadLetter v2, set when the original was cut at 64 KiB) as hex, as sha256sum prints it.
+    value: { ...dl, originalValue: value.text, originalValueEncoding: value.encoding, originalKey: key.text, originalKeyEncoding: key.encoding, originalSha256: dl.originalSha256?.toString('hex') ?? null },
   });
 }
