@@ -193,7 +193,7 @@ async function main(): Promise<void> {
           measured.push({ client, mode, round, result });
           out(
             `round ${round} ${mode.padEnd(7)} ${client.padEnd(20)} ${fmt((result.records * 1000) / result.steadyMs).padStart(8)} rec/s steady ` +
-              `(${(result.steadyMs / 1000).toFixed(2)} s, ${result.chunks} chunks), ${fmt((result.records * 1000) / result.totalMs).padStart(8)} rec/s incl. start and join${check}`,
+              `(${(result.steadyMs / 1000).toFixed(2)} s, ${result.chunks} chunks${mode === 'ctp' ? `, ${result.txRetries} tx requests retried` : ''}), ${fmt((result.records * 1000) / result.totalMs).padStart(8)} rec/s incl. start and join${check}`,
           );
         }
       }
@@ -246,6 +246,8 @@ function printTable(settings: Settings, measured: Measured[], failures: Failure[
   }
   const msPerTx = settings.clients.map((c) => per(c, 'ctp', (r) => r.steadyMs / r.chunks));
   out(`| ms per transaction, steady state (lower is better) | ${msPerTx.map((n) => (Number.isFinite(n) ? n.toFixed(1) : '—')).join(' | ')} | ${msPerTx.slice(1).map((n) => ((msPerTx[0] ?? 0) > 0 && Number.isFinite(n) ? (n / (msPerTx[0] ?? 1)).toFixed(2) : '—')).join(' | ')} |`);
+  const retries = settings.clients.map((c) => per(c, 'ctp', (r) => r.txRetries));
+  out(`| transactional requests retried per run (CONCURRENT_TRANSACTIONS…) | ${retries.map((n) => (Number.isFinite(n) ? fmt(n) : '—')).join(' | ')} | ${retries.slice(1).map(() => '').join(' | ')} |`);
   for (const f of failures) out(`- ${f.client} ${f.mode} round ${f.round} failed: ${f.reason}`);
   out();
   out(`TimeoutNegativeWarning from the unpatched kafkajs during the run: ${warnings}`);

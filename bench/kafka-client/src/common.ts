@@ -43,6 +43,8 @@ export interface RunResult {
   /** Client created → last chunk done: includes connecting and joining the group. */
   totalMs: number;
   chunks: number;
+  /** Requests of the transactional producers answered with an error and retried. */
+  txRetries: number;
 }
 
 export type Arm = (mode: Mode, input: RunInput) => Promise<RunResult>;

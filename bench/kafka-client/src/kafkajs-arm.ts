@@ -14,10 +14,37 @@
  * clamps a negative setTimeout delay to 1 ms (what Node did anyway), so throughput is the same; on
  * Node 24 the unpatched client may print TimeoutNegativeWarning, which bench.ts counts.
  */
-import kafkajs, { type EachBatchPayload, type Producer } from 'kafkajs';
+import kafkajs, { type EachBatchPayload, type LogEntry, type Producer } from 'kafkajs';
 import { now, transform, withTimeout, type Arm, type Chunk, type Mode, type RunInput, type RunResult } from './common.ts';
 
 const { Kafka, logLevel, CompressionTypes } = kafkajs;
+
+/** Requests of a transactional producer; an error answer to one of them is retried by kafkajs. */
+const TX_REQUEST = /^Response (AddPartitionsToTxn|AddOffsetsToTxn|TxnOffsetCommit|EndTxn|InitProducerId|Produce)\(/u;
+/** Transactional requests answered with an error (and retried) since the last `takeTxRetries()`. */
+let txRetries = 0;
+
+export function takeTxRetries(): number {
+  const n = txRetries;
+  txRetries = 0;
+  return n;
+}
+
+/**
+ * kafkajs logs every error answer at ERROR, the retried ones included (CONCURRENT_TRANSACTIONS:
+ * the previous transaction of that id is still completing). Those are counted, not printed, like
+ * the project's client.ts demotes transient answers; anything else goes to stderr.
+ */
+const logCreator = () => ({ namespace, level, log }: LogEntry): void => {
+  const { message, ...rest } = log;
+  if (namespace === 'Connection' && TX_REQUEST.test(message)) {
+    txRetries++;
+    return;
+  }
+  // The producer's own line about the same retried answer (a final failure reaches the arm).
+  if (namespace === 'Producer' && message.startsWith('Failed to send messages')) return;
+  process.stderr.write(`${JSON.stringify({ level: logLevel[level], namespace, message, ...rest })}\n`);
+};
 
 function client(brokers: string[]): InstanceType<typeof Kafka> {
   return new Kafka({
@@ -27,11 +54,13 @@ function client(brokers: string[]): InstanceType<typeof Kafka> {
     requestTimeout: 30_000,
     retry: { initialRetryTime: 100, retries: 8 },
     logLevel: logLevel.WARN,
+    logCreator,
   });
 }
 
 export const kafkajsArm: Arm = async (mode: Mode, input: RunInput): Promise<RunResult> => {
   const { settings, inTopic, outTopic, groupId, txPrefix } = input;
+  takeTxRetries();
   const t0 = now();
   const kafka = client(settings.brokers);
   const producers = new Map<number, Promise<Producer>>();
@@ -120,7 +149,7 @@ export const kafkajsArm: Arm = async (mode: Mode, input: RunInput): Promise<RunR
     await consumer.disconnect().catch(() => undefined);
     await Promise.all([...producers.values()].map(async (p) => (await p).disconnect().catch(() => undefined)));
   }
-  return { records: seen, steadyMs: last - first, totalMs: last - t0, chunks };
+  return { records: seen, steadyMs: last - first, totalMs: last - t0, chunks, txRetries: takeTxRetries() };
 };
 
 /** Seeds the input topic: idempotent producer, acks -1, `batch` records per request. */

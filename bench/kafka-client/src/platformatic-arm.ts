@@ -62,6 +62,9 @@ export function platformaticArm(kip848: boolean) {
             acks: ProduceAcks.ALL,
           })
         : undefined;
+    let txRetries = 0;
+    // Base.emitWithDebug emits '<section>:<event>' for every retry of an operation.
+    (producer as unknown as NodeJS.EventEmitter | undefined)?.on('client:performWithRetry:retry', () => txRetries++);
     const stamp = new Date().toISOString();
     const handle = async (chunk: Chunk, lastMsg: Message): Promise<void> => {
       if (!producer) {
@@ -116,7 +119,7 @@ export function platformaticArm(kip848: boolean) {
       await consumer.close().catch(() => undefined);
       await producer?.close().catch(() => undefined);
     }
-    return { records: seen, steadyMs: last - first, totalMs: last - t0, chunks };
+    return { records: seen, steadyMs: last - first, totalMs: last - t0, chunks, txRetries };
   };
 }
 
