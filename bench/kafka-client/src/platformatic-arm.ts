@@ -51,10 +51,9 @@ export function platformaticArm(kip848: boolean) {
             connectTimeout: 5000,
             requestTimeout: 30_000,
             // Same first delay as the kafkajs arm (the project's 100 ms by default). Platformatic's
-            // default is a flat 1000 ms, and the broker often answers the first request of a
-            // transaction that follows a commit at once with CONCURRENT_TRANSACTIONS (the previous
-            // one is still completing): with the default, a quarter or more of the transactions
-            // would wait a whole second.
+            // default is a flat 1000 ms, and the broker answers the first request of about one
+            // transaction in ten with CONCURRENT_TRANSACTIONS (the previous commit of this id is
+            // still completing): with the default, each of those would wait a whole second.
             retryDelay: settings.txRetryMs,
             idempotent: true,
             transactionalId: `${txPrefix}.${inTopic}`,
