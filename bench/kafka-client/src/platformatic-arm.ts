@@ -12,7 +12,9 @@
  *   by the group, not by a per-partition transactional id), one transaction per chunk:
  *   begin → send (acks -1, no compression) → addConsumer → addOffset(last message) → commit.
  * `kip848` runs the same consumer with the KIP-848 group protocol (`groupProtocol: 'consumer'`,
- * the broker assigns partitions and owns session/heartbeat settings).
+ * the broker assigns partitions and owns session/heartbeat settings). In 2.12.1 its transactional
+ * arm fails: the message metadata carries the classic generation id (0), not the member epoch, so
+ * the broker answers TxnOffsetCommit with ILLEGAL_GENERATION; the run reports that as a failure.
  */
 import { Consumer, FetchIsolationLevels, MessagesStreamFallbackModes, MessagesStreamModes, ProduceAcks, Producer, type Message, type MessagesStream } from '@platformatic/kafka';
 import { now, transform, withTimeout, type Chunk, type Mode, type RunInput, type RunResult } from './common.ts';
