@@ -82,8 +82,10 @@ async function checkCommitted(admin: ReturnType<ReturnType<typeof kafkajsClient>
 }
 
 /** Committed (read_committed) records in `topic`: read until N are seen and a second passes quietly. */
-async function countCommitted(settings: Settings, topic: string): Promise<number> {
-  const consumer = kafkajsClient(settings.brokers).consumer({ groupId: `kclient-bench-count-${randomUUID()}`, readUncommitted: false, maxBytesPerPartition: 1_048_576 });
+async function countCommitted(settings: Settings, topic: string, groups: string[]): Promise<number> {
+  const groupId = `kclient-bench-count-${randomUUID()}`;
+  groups.push(groupId);
+  const consumer = kafkajsClient(settings.brokers).consumer({ groupId, readUncommitted: false, maxBytesPerPartition: 1_048_576 });
   let count = 0;
   let lastSeen = now();
   try {
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
           if (mode === 'ctp' && verify) {
             const offsets = await checkCommitted(admin, groupId, inTopic);
             if (offsets) throw new Error(`${client} ctp round ${round}: offsets not committed by the transactions (${offsets})`);
-            const written = await countCommitted(settings, outTopic);
+            const written = await countCommitted(settings, outTopic, groups);
             if (written !== settings.records) throw new Error(`${client} ctp round ${round}: ${written} committed output records, expected ${settings.records}`);
             check = ' ✓ offsets committed in the transactions, output exact';
           }
