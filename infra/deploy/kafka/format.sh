@@ -11,7 +11,7 @@
 # Users: one per file /etc/ipasn/scram-users/<principal>.password (infra/deploy/secrets.sh).
 # Idempotent: formatted storage is left alone (principals added later: the kafka-admin service).
 set -euo pipefail
-users=/etc/ipasn/scram-users
+users=${IPASN_SCRAM_USERS_DIR:-/etc/ipasn/scram-users}
 : "${CLUSTER_ID:?CLUSTER_ID is not set}" "${KAFKA_NODE_ID:?KAFKA_NODE_ID is not set}" "${KAFKA_LOG_DIRS:?KAFKA_LOG_DIRS is not set}"
 if [[ -f $KAFKA_LOG_DIRS/meta.properties ]]; then
   echo "[ipasn] node $KAFKA_NODE_ID: storage already formatted"
@@ -42,4 +42,9 @@ for f in "$users"/*.password; do
 done
 [[ -s $users/broker.password && -s $users/admin.password ]] || { echo "[ipasn] ERROR: no broker/admin password in $users: run infra/deploy/secrets.sh" >&2; exit 1; }
 echo "[ipasn] node $KAFKA_NODE_ID: formatting $KAFKA_LOG_DIRS (cluster $CLUSTER_ID) with $(( ${#scram[@]} / 2 )) SCRAM users"
-"${IPASN_KAFKA_STORAGE:-/opt/kafka/bin/kafka-storage.sh}" format --cluster-id "$CLUSTER_ID" -c "$props" --ignore-formatted "${scram[@]}"
+# The tool prints the bootstrap records, salted SCRAM keys included: kept out of the container log.
+out=$(mktemp)
+trap 'rm -f "$props" "$out"' EXIT
+"${IPASN_KAFKA_STORAGE:-/opt/kafka/bin/kafka-storage.sh}" format --cluster-id "$CLUSTER_ID" -c "$props" --ignore-formatted "${scram[@]}" >"$out" 2>&1 \
+  || { grep -v 'UserScramCredentialRecord' "$out" >&2; echo "[ipasn] ERROR: formatting node $KAFKA_NODE_ID failed" >&2; exit 1; }
+grep -v 'UserScramCredentialRecord' "$out" || true

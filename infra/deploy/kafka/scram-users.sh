@@ -11,7 +11,7 @@ users=/etc/ipasn/scram-users
 for p in "$@"; do
   [[ $p =~ ^[A-Za-z0-9._-]+$ && -s $users/$p.password ]] || { echo "[ipasn] ERROR: no password file for $p: add it to the agency list and run infra/deploy/secrets.sh" >&2; exit 1; }
   cfg=$(umask 077 && mktemp)
-  printf 'SCRAM-SHA-512=[password=%s]\n' "$(tr -d '\n' <"$users/$p.password")" >"$cfg"
+  printf 'SCRAM-SHA-512=password=%s\n' "$(tr -d '\n' <"$users/$p.password")" >"$cfg"
   echo "[ipasn] setting the SCRAM credential of $p"
   /opt/kafka/bin/kafka-configs.sh --bootstrap-server "${BOOTSTRAP_SERVERS:?}" --command-config /run/secrets/kafka-admin-properties \
     --alter --entity-type users --entity-name "$p" --add-config-file "$cfg" || { rm -f "$cfg"; exit 1; }
