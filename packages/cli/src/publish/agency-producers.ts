@@ -46,8 +46,8 @@ export class AgencyProducers implements MessageSink {
   }
 
   async close(): Promise<void> {
-    const all = await Promise.allSettled([...this.#producers.values()]);
-    await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.producer.close().catch(() => undefined) : undefined)));
+    const opened = (await Promise.allSettled([...this.#producers.values()])).flatMap((r) => (r.status === 'fulfilled' ? [r.value.producer] : []));
+    await Promise.all(opened.map((p) => p.close().catch(() => undefined)));
   }
 
   #producer(code: string): Promise<AgencyProducer> {
