@@ -22,14 +22,18 @@ import { loadSchemas, SingleObjectDecoder } from './single-object.js';
 function settings(env: NodeJS.ProcessEnv) {
   const prefix = env['IPASN_TOPIC_PREFIX'] ?? '';
   const user = env['KAFKA_SASL_USERNAME'];
-  const password = env['KAFKA_SASL_PASSWORD'];
+  // The password itself, or a file holding it (as the project's services read secrets).
+  const passwordFile = env['KAFKA_SASL_PASSWORD_FILE'];
+  const password = env['KAFKA_SASL_PASSWORD'] ?? (passwordFile ? readFileSync(passwordFile, 'utf8').trim() : undefined);
+  // The broker's CA (the project's brokers use SASL_SSL with a CA of their own).
+  const caFile = env['KAFKA_SSL_CA_FILE'];
   return {
     brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',').map((b) => b.trim()).filter(Boolean),
-    sasl: user && password ? { mechanism: 'scram-sha-256' as const, username: user, password } : undefined,
-    ssl: env['KAFKA_SSL'] === 'true',
+    sasl: user && password ? { mechanism: 'scram-sha-512' as const, username: user, password } : undefined,
+    ssl: caFile ? { ca: [readFileSync(caFile, 'utf8')] } : env['KAFKA_SSL'] === 'true',
     scoresTopic: `${prefix}ipasn.scores`,
     latestTopic: `${prefix}ipasn.scores.latest`,
-    groupId: env['REPORTING_GROUP_ID'] ?? `${prefix}reporting-example`,
+    groupId: env['REPORTING_GROUP_ID'] ?? `${prefix}ipasn-reporting-example`,
     schemasDir: env['SCHEMAS_DIR'] ?? fileURLToPath(new URL('../../../schemas/', import.meta.url)),
     reportDir: env['REPORT_DIR'] ?? 'report',
     flushIntervalMs: Number(env['FLUSH_INTERVAL_MS'] ?? 5000),

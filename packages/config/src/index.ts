@@ -82,7 +82,9 @@ function checkCrossFields<T extends BaseConfig>(c: T): T {
     if (c.IPASN_INSECURE) throw new ConfigError('IPASN_INSECURE is refused with NODE_ENV=production: it exists only to measure the cost of security');
     if (c.KAFKA_SASL_PASSWORD === undefined) missing.push('KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD(_FILE)');
     if (c.KAFKA_SSL === false || (c.KAFKA_SSL === undefined && c.KAFKA_SSL_CA_FILE === undefined)) missing.push('KAFKA_SSL_CA_FILE (or KAFKA_SSL=true)');
-    if (c.REDIS_PASSWORD === undefined && !/^rediss?:\/\/[^@/]*:[^@/]+@/u.test(c.REDIS_URL)) missing.push('REDIS_USERNAME/REDIS_PASSWORD(_FILE)');
+    // A service may name its own Redis user's variables (the console: CONSOLE_REDIS_PASSWORD).
+    const redisPassword = Object.entries(c).some(([k, v]) => k.endsWith('REDIS_PASSWORD') && v !== undefined && v !== '');
+    if (!redisPassword && !/^rediss?:\/\/[^@/]*:[^@/]+@/u.test(c.REDIS_URL)) missing.push('REDIS_USERNAME/REDIS_PASSWORD(_FILE)');
     if (missing.length > 0) throw new ConfigError(`NODE_ENV=production needs credentials: set ${missing.join(', ')} (docs/security.md)`);
   }
   return c;

@@ -300,7 +300,7 @@ describe('loadConsoleConfig: the secrets are required, from the environment or *
     writeFileSync(join(dir, 'redis'), 'from-file\n');
     const c = loadConsoleConfig({ CONSOLE_USERS_FILE: '/u.json', CONSOLE_SESSION_SECRET_FILE: join(dir, 'secret'), CONSOLE_REDIS_PASSWORD_FILE: join(dir, 'redis') });
     expect(c).toMatchObject({ CONSOLE_SESSION_SECRET: 's'.repeat(40), CONSOLE_REDIS_PASSWORD: 'from-file', CONSOLE_REDIS_USERNAME: 'console', CONSOLE_ALLOWED_HOSTS: ['127.0.0.1', 'localhost', '[::1]'], CONSOLE_COOKIE_SECURE: false });
-    expect(loadConsoleConfig({ ...base, NODE_ENV: 'production' }).CONSOLE_COOKIE_SECURE).toBe(true);
+    expect(loadConsoleConfig({ ...base, NODE_ENV: 'production', KAFKA_SASL_USERNAME: 'console', KAFKA_SASL_PASSWORD: 'k', KAFKA_SSL_CA_FILE: '/ca.pem' }).CONSOLE_COOKIE_SECURE).toBe(true);
     expect(loadConsoleConfig({ ...base, CONSOLE_ALLOWED_HOSTS: 'Console.Example:8443, localhost' }).CONSOLE_ALLOWED_HOSTS).toEqual(['console.example:8443', 'localhost']);
   });
 });

@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { Agencies } from '@ipasn/contracts';
 import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, groupLag, readTopicFile, withAdmin, type OutMessage } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
@@ -26,8 +27,9 @@ const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const N = Number(process.env['BENCH_EMPLOYEES'] ?? 20_000);
 const asOf = '2025-06-30';
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',');
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:16379';
+// The same environment as the services: brokers, credentials (the admin's: it creates topics), Redis user.
+const config = loadConfig(process.env);
+const connection = kafkaConnection(config);
 const ns = `bench${Date.now().toString(36)}.`;
 const logger = silentLogger();
 const dir = mkdtempSync(join(tmpdir(), 'ipasn-bench-'));
@@ -46,7 +48,8 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
 }
 print(`generated ${N} employees, ${messages.length} canonical events (${(messages.length / N).toFixed(1)} per employee)`);
 
-const kafka = createKafka({ brokers, clientId: 'scorer-bench', logger });
+const kafka = createKafka({ ...connection, clientId: 'scorer-bench', logger });
+print(`Kafka ${connection.brokers.join(',')}: ${connection.sasl ? `SASL_SSL as ${connection.sasl.username}` : 'PLAINTEXT (IPASN_INSECURE)'}`);
 await applyTopics(kafka, expandTopics(await readTopicFile(), [], ns));
 const producer = new BatchProducer(kafka);
 await producer.connect();
@@ -95,7 +98,7 @@ const scorerSeconds = (performance.now() - t1) / 1000;
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
 
-const redis = createRedis({ url: redisUrl, logger });
+const redis = createRedis({ ...redisConnection(config), logger });
 const keys = (await redis.keys(`${ns}emp:*`)).slice(0, 2000);
 let bytes = 0;
 for (const k of keys) bytes += Number(await redis.memory('USAGE', k));
