@@ -55,9 +55,10 @@ describe('Redis: one ACL user per service', () => {
   });
 
   it("a service's user cannot touch another service's keys", async () => {
-    const cases: { user: string; own: string; others: string[] }[] = [
+    // The scorer may delete (never read) a dedupe mark: it clears the mark of an event it rejects.
+    const cases: { user: string; own: string; others: string[]; writeOnly?: string[] }[] = [
       { user: 'normalizer', own: `${ns}dedupe:/agencies/3004:e1`, others: [`${ns}emp:199001012020121001`, `${ns}agg:{3004}:meta`] },
-      { user: 'scorer', own: `${ns}emp:199001012020121001`, others: [`${ns}dedupe:/agencies/3004:e1`, `${ns}agg:{3004}:meta`] },
+      { user: 'scorer', own: `${ns}emp:199001012020121001`, others: [`${ns}agg:{3004}:meta`], writeOnly: [`${ns}dedupe:/agencies/3004:e1`] },
       { user: 'projector', own: `${ns}agg:{3004}:meta`, others: [`${ns}emp:199001012020121001`, `${ns}dedupe:/agencies/3004:e1`] },
     ];
     for (const c of cases) {
@@ -65,6 +66,10 @@ describe('Redis: one ACL user per service', () => {
       expect(await attempt(() => redis.set(c.own, '1')), `${c.user} on ${c.own}`).toBe('OK');
       for (const key of c.others) {
         expect(await attempt(() => redis.set(key, 'x')), `${c.user} writing ${key}`).toBe('NOPERM');
+        expect(await attempt(() => redis.get(key)), `${c.user} reading ${key}`).toBe('NOPERM');
+      }
+      for (const key of c.writeOnly ?? []) {
+        expect(await attempt(() => redis.del(key)), `${c.user} deleting ${key}`).toBe('0');
         expect(await attempt(() => redis.get(key)), `${c.user} reading ${key}`).toBe('NOPERM');
       }
     }
