@@ -25,7 +25,7 @@ export class ServiceProcess {
     this.#dir = mkdtempSync(join(tmpdir(), `ipasn-${name}-`));
     const portVar = name === 'scorer' ? 'SCORER_OPS_PORT' : 'PROJECTOR_OPS_PORT';
     this.#child = spawn(process.execPath, [join(ROOT, 'services', name, 'dist', 'main.js')], {
-      env: { PATH: process.env['PATH'] ?? '', [portVar]: '0', PORT_FILE: join(this.#dir, 'port'), LOG_LEVEL: process.env['TEST_SERVICE_LOG_LEVEL'] ?? 'info', ...env },
+      env: { PATH: process.env['PATH'] ?? '', ...credentials(), [portVar]: '0', PORT_FILE: join(this.#dir, 'port'), LOG_LEVEL: process.env['TEST_SERVICE_LOG_LEVEL'] ?? 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child.stdout?.on('data', (b: Buffer) => this.output.push(b.toString()));
@@ -70,4 +70,11 @@ export class ServiceProcess {
     rmSync(this.#dir, { recursive: true, force: true });
     return code;
   }
+}
+
+/** The harness's Kafka and Redis credentials (npm test exports the admin's), passed to the service. */
+function credentials(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => /^(KAFKA_(SASL|SSL)_|REDIS_(USERNAME|PASSWORD))/u.test(e[0]) && e[1] !== undefined),
+  );
 }
