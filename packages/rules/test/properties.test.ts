@@ -40,7 +40,7 @@ describe('laws', () => {
       }),
       RUNS,
     );
-  });
+  }, 60_000);
 
   it('recording a record with a new recordId and then retracting it leaves the score unchanged', () => {
     fc.assert(
@@ -55,7 +55,7 @@ describe('laws', () => {
       ),
       RUNS,
     );
-  });
+  }, 60_000);
 
   it('records with different recordIds commute, except two appraisals of the same year', () => {
     const ids = fc.constantFrom('r1', 'r2', 'r3', 'x1', 'x2');
@@ -74,7 +74,7 @@ describe('laws', () => {
       ),
       RUNS,
     );
-  });
+  }, 60_000);
 
   it('two appraisals of the same year do not commute: the later one wins', () => {
     const a = ev.appraisal('4011', 'a', 2025, { predicate: 'BAIK' });
@@ -100,7 +100,7 @@ describe('laws', () => {
       ),
       RUNS,
     );
-  });
+  }, 60_000);
 
   it('adding a penalty never raises a score', () => {
     fc.assert(
@@ -117,5 +117,5 @@ describe('laws', () => {
       ),
       RUNS,
     );
-  });
+  }, 60_000);
 });
