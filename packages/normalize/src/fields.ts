@@ -121,14 +121,18 @@ function tooLong(count: number, max: number): Problem {
   return new Problem(`expected at most ${max} characters, got ${count}`);
 }
 
+/** A string trimmed, at most `max` characters, inner whitespace collapsed (possibly empty). */
+function boundedText(v: unknown, max: number): string | Problem {
+  if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
+  const trimmed = v.trim();
+  const n = charCount(trimmed);
+  return n > max ? tooLong(n, max) : collapse(trimmed);
+}
+
 /** Free text of at most `max` characters after trimming: inner whitespace collapsed, not empty. Never quoted in messages. */
 export function textOf(max: number): Parser<string> {
   return (v) => {
-    if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
-    const trimmed = v.trim();
-    const n = charCount(trimmed);
-    if (n > max) return tooLong(n, max);
-    const t = collapse(trimmed);
+    const t = boundedText(v, max);
     return t === '' ? new Problem('expected a non-empty string') : t;
   };
 }
@@ -136,11 +140,7 @@ export function textOf(max: number): Parser<string> {
 /** Optional free text of at most `max` characters after trimming: an empty or blank string means absent. */
 export function optionalTextOf(max: number): Parser<string | undefined> {
   return (v) => {
-    if (typeof v !== 'string') return new Problem(`expected a string, got ${typeOf(v)}`);
-    const trimmed = v.trim();
-    const n = charCount(trimmed);
-    if (n > max) return tooLong(n, max);
-    const t = collapse(trimmed);
+    const t = boundedText(v, max);
     return t === '' ? undefined : t;
   };
 }
