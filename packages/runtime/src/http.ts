@@ -27,10 +27,16 @@ export interface OpsServerOptions {
   readiness: Record<string, () => boolean | Promise<boolean>>;
   /** Where to write the bound port (up.sh waits on `/readyz` through it). */
   portFile?: string | undefined;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs): `request.ip` is
+   * then the client's, so per-address limits count clients, not the proxy. Empty: the header is
+   * ignored (a client cannot pick its own address).
+   */
+  trustProxy?: readonly string[] | undefined;
 }
 
 export async function startOpsServer(options: OpsServerOptions, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }> {
-  const app = fastify({ logger: false });
+  const app = fastify({ logger: false, trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false });
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const results = await Promise.all(

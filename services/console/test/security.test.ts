@@ -222,6 +222,24 @@ describe('rate limits (a console with low limits)', () => {
     expect(right.cookie).toBeNull();
   });
 
+  test('X-Forwarded-For is ignored unless the proxy is trusted (CONSOLE_TRUST_PROXY)', async ({ ns }) => {
+    const attempt = (c: ConsoleHandle, client: string) =>
+      fetch(`${c.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: c.url, 'x-forwarded-for': client }, body: JSON.stringify({ name: 'x', password: 'y' }) }).then((res) => res.status);
+    // No trusted proxy: a client that names other addresses is still limited as itself.
+    const direct = await startTestConsole(ns, { REDIS_PREFIX: `${ns.redisPrefix}rld:`, CONSOLE_LOGIN_RATE_MAX: '1' });
+    // Behind a trusted proxy (127.0.0.1 here), each forwarded client has its own budget.
+    const proxied = await startTestConsole(ns, { REDIS_PREFIX: `${ns.redisPrefix}rlp:`, CONSOLE_LOGIN_RATE_MAX: '1', CONSOLE_TRUST_PROXY: '127.0.0.1' });
+    try {
+      expect(await attempt(direct, '203.0.113.1')).toBe(401);
+      expect(await attempt(direct, '203.0.113.2')).toBe(429);
+      expect(await attempt(proxied, '203.0.113.7')).toBe(401);
+      expect(await attempt(proxied, '203.0.113.7')).toBe(429);
+      expect(await attempt(proxied, '203.0.113.8')).toBe(401);
+    } finally {
+      await Promise.all([direct.close(), proxied.close()]);
+    }
+  });
+
   test('redrive is limited per principal (CONSOLE_REDRIVE_RATE_MAX)', async () => {
     const as = { token: 'operator' } as const;
     for (let i = 0; i < 2; i++) expect((await postJson(r, '/api/dlq/redrive', { ids: ['0-99999'] }, as)).status).toBe(200);
