@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import { describe, expect } from 'vitest';
 import { BatchProducer } from '@ipasn/kafka';
 import { deadLetterMessage } from '@ipasn/pipeline';
+import { createLogger } from '@ipasn/logger';
 import { SchemaRegistry } from '@ipasn/serde';
 import type { ConsoleHandle, DlqItem, RedriveRecord, RedriveResult } from '../src/index.js';
 import { authHeaders, createTopics, fetchAs, getJson, postJson, signIn, startTestConsole, test, testAuth, until, type TestAuth } from './fixtures.js';
@@ -35,6 +36,7 @@ describe('console security (real Redis, Kafka)', () => {
   let c: ConsoleHandle;
   let auth: TestAuth;
   let rejectId: string;
+  const logLines: string[] = [];
 
   test.beforeAll(async ({ ns, kafka }) => {
     auth = await testAuth();
@@ -61,7 +63,8 @@ describe('console security (real Redis, Kafka)', () => {
       }),
     ]);
     await producer.close();
-    c = await startTestConsole(ns);
+    // At debug, into memory: the last test reads what the console logged while every test ran.
+    c = await startTestConsole(ns, { CONSOLE_STALE_CHECK_MS: '1000' }, { logger: createLogger({ service: 'console', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }) });
     rejectId = (await until('the reject on the DLQ', async () => (await getJson<{ items: DlqItem[] }>(c, '/api/dlq')).body.items[0])).id;
   });
   test.afterAll(async () => {
@@ -198,6 +201,18 @@ describe('console security (real Redis, Kafka)', () => {
       expect(csp, path).not.toContain("script-src 'self' 'unsafe-inline'");
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
     }
+  });
+
+  test('its debug log holds no NIP and no name of the rejects it served and redrove (runs last)', async () => {
+    // Serve and redrive the reject once more, so this test stands alone too.
+    expect((await getJson<{ items: DlqItem[] }>(c, '/api/dlq', 'operator')).body.items[0]?.original).toContain(NIP);
+    expect((await postJson(c, '/api/dlq/redrive', { ids: [rejectId], force: true }, 'operator')).status).toBe(200);
+    await until('a stale check logged at debug', async () => logLines.some((l) => l.includes('"stale check done"')) || undefined);
+    const log = logLines.join('');
+    expect(log).toMatch(/"level":"debug"/u);
+    expect(log).toMatch(/"msg":"console sign-in"/u);
+    expect(log).not.toContain(NIP);
+    expect(log).not.toContain(NAME);
   });
 });
 

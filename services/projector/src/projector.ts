@@ -39,8 +39,10 @@ export function createProjector(deps: ProjectorDeps) {
 
     const outcomes = await deps.store.apply(events);
     const now = deps.clock();
+    const tally = { applied: 0, stale: 0, invalid: 0 };
     for (const o of outcomes) {
       if (o.invalid !== null) {
+        tally.invalid++;
         metrics.invalid.inc({ reason: o.invalid });
         log.error({ partition: ctx.partition, ruleSet: o.event.ruleSet, version: o.event.version, reason: o.invalid }, 'score event cannot be projected: skipped');
         continue;
@@ -48,10 +50,12 @@ export function createProjector(deps: ProjectorDeps) {
       let changed = false;
       for (const { leg, result } of o.legs) {
         if (result === 'stale') {
+          tally.stale++;
           metrics.stale.inc({ leg: leg.role });
           continue;
         }
         changed = true;
+        tally.applied++;
         metrics.applied.inc({ leg: leg.role, result });
         metrics.agencyLastUpdate.set({ agency: leg.agencyCode }, now / 1000);
       }
@@ -59,6 +63,8 @@ export function createProjector(deps: ProjectorDeps) {
     }
 
     timer();
+    // Counts and coordinates only: a score event names an employee (NIP).
+    log.debug({ topic: ctx.topic, partition: ctx.partition, messages: messages.length, legs: tally }, 'chunk projected');
   }
 
   return { handleChunk };
