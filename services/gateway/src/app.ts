@@ -112,12 +112,12 @@ export async function registerApp(app: FastifyInstance, o: AppOptions): Promise<
         const timer = o.metrics.produceSeconds.startTimer();
         await o.queue.send(checked.messages);
         timer();
-        o.metrics.accepted.inc({ agency }, checked.messages.length);
       }
+      if (checked.accepted > 0) o.metrics.accepted.inc({ agency }, checked.accepted);
       for (const [reason, n] of checked.rejectedByReason) o.metrics.rejected.inc({ agency, reason }, n);
-      const rejected = events.length - checked.messages.length;
+      const rejected = events.length - checked.accepted;
       const status = rejected === 0 ? 202 : mode === 'batch' ? 207 : 422;
-      return reply.code(status).send({ agency, accepted: checked.messages.length, rejected, results: checked.results });
+      return reply.code(status).send({ agency, accepted: checked.accepted, rejected, results: checked.results });
     });
   });
 }

@@ -40,6 +40,14 @@ describe('gateway durability', () => {
     expect(ids).toHaveLength(20);
     expect(new Set(ids).size).toBe(20);
     expect(metricSum(await normalizer.metrics(), 'ipasn_normalizer_duplicates_total', { agency: AGENCY })).toBe(40);
+
+    // A rejected event is answered at once and dead-lettered downstream with the same reason.
+    const bad = JSON.stringify([{ ...training('d-bad', AGENCY, nip(1)), data: { recordId: 'x', kind: 'TECHNICAL', hours: -3, completedOn: '2025-11-02' } }]);
+    const answer = await post(gw.url, bad, asAgency(gw.tokens.token(AGENCY), BATCH));
+    expect([answer.status, (answer.body['results'] as { reason: string }[])[0]?.reason]).toEqual([207, 'SCHEMA_INVALID']);
+    await waitForDrain(`${gw.ns}ipasn-normalizer`, [gw.topics.ingress(AGENCY)], 120_000);
+    const dlq = await readAll(gw.topics.dlq, { decode: decoders.deadLetter });
+    expect(dlq.map((d) => [d.value.reason, d.value.eventId, d.value.originalValue.toString('utf8')])).toEqual([['SCHEMA_INVALID', 'd-bad', JSON.stringify(JSON.parse(bad)[0])]]);
   });
 
   it('a broker restart under a batch: 503 with Retry-After, then the same request succeeds, with no duplicate downstream', async () => {

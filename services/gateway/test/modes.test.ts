@@ -24,16 +24,19 @@ describe('gateway modes', () => {
     expect(await readAll(gw.topics.ingress(OTHER), { decode: decoders.raw })).toHaveLength(0);
   });
 
-  it('structured mode: a rejected event is 422 with its reason and field paths, and is not sent', async () => {
+  it('structured mode: a rejected event is 422 with its reason and field paths, and goes on to ingress for the DLQ', async () => {
     const gw = await startTestGateway();
-    const r = await post(gw.url, JSON.stringify({ ...training('s-2'), data: { recordId: 'x', kind: 'TECHNICAL', hours: -3, completedOn: '2025-11-02' } }), asAgency(gw.tokens.token(AGENCY), STRUCTURED));
+    const body = JSON.stringify({ ...training('s-2'), data: { recordId: 'x', kind: 'TECHNICAL', hours: -3, completedOn: '2025-11-02' } });
+    const r = await post(gw.url, body, asAgency(gw.tokens.token(AGENCY), STRUCTURED));
     expect(r.status).toBe(422);
     expect(r.body['accepted']).toBe(0);
     expect(r.body['results']).toEqual([expect.objectContaining({ index: 0, id: 's-2', status: 'rejected', reason: 'SCHEMA_INVALID', paths: ['data.hours'] })]);
-    expect(await ingress(gw.topics.ingress(AGENCY))).toHaveLength(0);
+    // Sent on as it came, keyed like any employee's event, for the normalizer to dead-letter.
+    const records = await ingress(gw.topics.ingress(AGENCY));
+    expect(records.map((m) => [m.key?.toString(), m.raw?.toString('utf8')])).toEqual([[nip(1), body]]);
   });
 
-  it('batched mode: 207 with one result per event; exactly the accepted events are sent, each with its own bytes, in order', async () => {
+  it('batched mode: 207 with one result per event; every event is sent (the rejected for the DLQ), each with its own bytes, in order', async () => {
     const gw = await startTestGateway();
     const events = [upsert('b-1', AGENCY, nip(1)), { ...training('b-2'), subject: '123' }, training('b-3', AGENCY, nip(1)), { ...upsert('b-4'), specversion: '0.3' }, upsert('b-5', AGENCY, nip(2))];
     const parts = events.map((e, i) => (i === 2 ? JSON.stringify(e, null, 2) : JSON.stringify(e)));
@@ -50,10 +53,10 @@ describe('gateway modes', () => {
       [4, 'accepted', null],
     ]);
     const records = await ingress(gw.topics.ingress(AGENCY));
-    expect(records.map((m) => m.raw!.toString('utf8')).sort()).toEqual([parts[0], parts[2], parts[4]].sort());
+    expect(records.map((m) => m.raw!.toString('utf8')).sort()).toEqual([...parts].sort());
     // One employee's events stay in order (same key, same partition).
     const ofFirst = records.filter((m) => m.key!.toString() === nip(1)).map((m) => (JSON.parse(m.raw!.toString()) as { id: string }).id);
-    expect(ofFirst).toEqual(['b-1', 'b-3']);
+    expect(ofFirst).toEqual(['b-1', 'b-3', 'b-4']);
   });
 
   it('batched mode: all accepted is 202; not a JSON array is 400; more than GATEWAY_MAX_BATCH_EVENTS is 413', async () => {

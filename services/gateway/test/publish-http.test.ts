@@ -38,12 +38,13 @@ describe('ipasn publish --http', () => {
     expect(await ids(AGENCY)).toEqual(['p-1', 'p-3', 'p-6']);
     expect(await ids(OTHER)).toEqual(['p-2', 'p-5']);
 
-    // --send-invalid: the invalid event reaches the gateway, which rejects it at once (not stored);
-    // the unreadable line has no source, so no agency to send it as (unroutable, as over Kafka).
+    // --send-invalid: the invalid event reaches the gateway, which rejects it at once and stores it
+    // for the normalizer to dead-letter, as over Kafka; the unreadable line has no source, so no
+    // agency to send it as (unroutable, as over Kafka).
     const second = await run('node', [cliMain(), 'publish', '--http', gw.url, '--credentials', tokens, '--send-invalid', '--json', file], { env });
-    expect((JSON.parse(second.stdout) as { sent: number }).sent).toBe(5);
-    expect(second.stderr).toContain('the gateway rejected 1 event(s), not sent: INVALID_NIP 1');
-    expect(await ids(AGENCY)).toEqual(['p-1', 'p-1', 'p-3', 'p-3', 'p-6', 'p-6']);
+    expect((JSON.parse(second.stdout) as { sent: number }).sent).toBe(6);
+    expect(second.stderr).toContain('the gateway rejected 1 event(s), stored for the DLQ: INVALID_NIP 1');
+    expect(await ids(AGENCY)).toEqual(['p-1', 'p-1', 'p-3', 'p-3', 'p-4', 'p-6', 'p-6']);
   });
 
   it('fails clearly with a wrong token', async () => {

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binaryEvent, GatewayError, modeOf, parseTokenFile, ProduceQueue, splitJsonArray, verifyToken } from '../src/index.js';
 import { sha256 } from '../src/auth/tokens.js';
-import { namesOtherAgency } from '../src/ingest.js';
+import { Agencies } from '@ipasn/contracts';
+import { checkEvents, namesOtherAgency } from '../src/ingest.js';
 
 describe('splitJsonArray', () => {
   it.each([
@@ -82,6 +83,24 @@ describe('source check', () => {
     [null, false],
   ])('%s names another agency than 3004: %s', (source, other) => {
     expect(namesOtherAgency(source, '3004')).toBe(other);
+  });
+});
+
+describe('checkEvents', () => {
+  const ctx = { agency: '3004', topic: 'ipasn.ingress.3004', agencies: Agencies.default(), ingestionTime: new Date('2025-12-01T00:00:00Z') };
+  const event = (id: string, extra: Record<string, unknown> = {}) =>
+    Buffer.from(JSON.stringify({ specversion: '1.0', id, source: '/agencies/3004', type: 'ipasn.employee.upserted', subject: '198503152010011001', time: '2025-11-30T08:00:00+07:00', data: { name: 'A', employmentType: 'PNS', jobGroup: 'PELAKSANA' }, ...extra }));
+
+  it('sends every event on, the rejected keyed by their subject digits, except a reject the ingress topic could not hold', () => {
+    const huge = event('huge', { pad: 'x'.repeat(200_000) });
+    const out = checkEvents([event('ok'), event('bad', { subject: '12-34' }), huge], ctx);
+    expect(out.results.map((r) => [r.id, r.status])).toEqual([
+      ['ok', 'accepted'],
+      ['bad', 'rejected'],
+      [null, 'rejected'],
+    ]);
+    expect(out.accepted).toBe(1);
+    expect(out.messages.map((m) => m.key)).toEqual(['198503152010011001', '1234']);
   });
 });
 

@@ -4,7 +4,9 @@
  * (`application/cloudevents-batch+json`), with that agency's API token. The gateway answers only
  * after the broker stored the events (acks=all). A 503 or 429 is retried after its Retry-After with
  * the same events (the normalizer drops the copies a retry can make); events the gateway rejects
- * (only possible with --send-invalid: the CLI runs the same checks first) are counted, not sent.
+ * (only possible with --send-invalid: the CLI runs the same checks first) are counted; the gateway
+ * stores them for the normalizer to dead-letter, as over Kafka. An event whose source is another
+ * agency is refused (403) and not stored: a token speaks for one agency only.
  */
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';

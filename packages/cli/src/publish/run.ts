@@ -116,7 +116,7 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
   }
   if (emitOut?.error) throw new IoError(`cannot write ${flags.emit}: ${emitOut.error.message}`);
   if (http && http.rejectedTotal > 0) {
-    progress.log(`the gateway rejected ${http.rejectedTotal} event(s), not sent: ${[...http.rejected].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+    progress.log(`the gateway rejected ${http.rejectedTotal} event(s), stored for the DLQ: ${[...http.rejected].map(([r, n]) => `${r} ${n}`).join(', ')}`);
   }
   progress.update(planner.counts.events, input.bytesRead, sender ? `${sender.sent} sent` : '');
   progress.stop();
@@ -127,7 +127,7 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
       format,
       dryRun: flags.dryRun ?? false,
       sendInvalid: flags.sendInvalid ?? false,
-      sent: (sender?.sent ?? 0) - (http?.rejectedTotal ?? 0),
+      sent: sender?.sent ?? 0,
       requests: http?.requests ?? sender?.requests ?? 0,
       ms: Date.now() - startedAt.getTime(),
     },
