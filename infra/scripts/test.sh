@@ -17,6 +17,8 @@ log "runtime: node $(node --version) ($(command -v node)); Kafka broker $(sed -n
 if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then
   bash "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" || die "Chromium is needed by the console's browser tests and could not be installed"
 fi
+# The alert-rule tests run Prometheus's promtool (Debian's prometheus package, installed here when absent).
+bash "$IPASN_ROOT/infra/observability/ensure-promtool.sh" || die "promtool is needed by the alert-rule tests and could not be installed"
 cleanup() {
   if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
     "$IPASN_ROOT/infra/redis/stop.sh" || true

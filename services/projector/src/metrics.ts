@@ -21,7 +21,7 @@ export function projectorMetrics(registry: Registry) {
       registers: [registry],
     }),
     agencyLastUpdate: new Gauge({
-      name: 'ipasn_projector_agency_last_update_seconds',
+      name: 'ipasn_projector_agency_last_update_timestamp_seconds',
       help: 'Unix time at which an agency aggregate last changed',
       labelNames: ['agency'],
       registers: [registry],
