@@ -38,6 +38,11 @@ export function projectorMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    historyErrors: new Counter({
+      name: 'ipasn_projector_history_errors_total',
+      help: 'Chunks whose history samples (console charts) could not be written; the aggregates were',
+      registers: [registry],
+    }),
   };
 }
 export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;
