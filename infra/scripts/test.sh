@@ -32,7 +32,7 @@ log "the README's ipasn commands, as written"
 bash "$IPASN_ROOT/infra/scripts/readme-check.sh" || status=1
 log "lint + typecheck"
 npx turbo run lint typecheck --output-logs=errors-only || status=1
-rm -rf packages/*/.vitest services/*/.vitest examples/*/.vitest test/.vitest
+rm -rf packages/*/.vitest services/*/.vitest examples/*/.vitest test/.vitest infra/observability/.vitest
 log "tests (unit + integration against Kafka $KAFKA_BROKERS and Redis $REDIS_URL)"
 # One package at a time: the integration tests share one broker on 2 cores.
 npx turbo run test --concurrency=1 --continue -- --reporter=default --reporter=json \
