@@ -23,6 +23,22 @@ export function createProjector(deps: ProjectorDeps) {
   const log = deps.logger.child({ component: 'projector' });
   const { metrics } = deps;
 
+  /**
+   * The operators' history of what this chunk changed (AggregateStore.recordHistory), after the
+   * aggregates are written, for every agency and rule set the chunk touched (sampling the present
+   * sums is idempotent, so a replay may sample again). It never writes the sums: a failure here is logged and
+   * counted, never fails the chunk (the offsets still commit; the next change samples again).
+   */
+  async function recordHistory(touched: { agencyCode: string; rules: string }[], now: number): Promise<void> {
+    if (touched.length === 0) return;
+    try {
+      await deps.store.recordHistory(touched, now);
+    } catch (err) {
+      metrics.historyErrors.inc();
+      log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'history not recorded');
+    }
+  }
+
   async function handleChunk(messages: InMessage[], ctx: ChunkContext): Promise<void> {
     const timer = metrics.chunkSeconds.startTimer();
     const events: ScoreEvent[] = [];
@@ -40,6 +56,7 @@ export function createProjector(deps: ProjectorDeps) {
     const outcomes = await deps.store.apply(events);
     const now = deps.clock();
     const tally = { applied: 0, stale: 0, invalid: 0 };
+    const touched: { agencyCode: string; rules: string }[] = [];
     for (const o of outcomes) {
       if (o.invalid !== null) {
         tally.invalid++;
@@ -49,6 +66,8 @@ export function createProjector(deps: ProjectorDeps) {
       }
       let changed = false;
       for (const { leg, result } of o.legs) {
+        // Stale ones too: after a crash between apply and history, the replay fills the gap.
+        touched.push({ agencyCode: leg.agencyCode, rules: leg.rules });
         if (result === 'stale') {
           tally.stale++;
           metrics.stale.inc({ leg: leg.role });
@@ -61,6 +80,7 @@ export function createProjector(deps: ProjectorDeps) {
       }
       if (changed) metrics.endToEnd.observe(Math.max(0, now - o.event.computedAt) / 1000);
     }
+    await recordHistory(touched, now);
 
     timer();
     // Counts and coordinates only: a score event names an employee (NIP).

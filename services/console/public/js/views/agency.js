@@ -1,6 +1,7 @@
 // One agency: the four dimensions, the PNS/PPPK split, categories, freshness; for a pilot agency
 // the primary and the shadow rule set side by side.
 import { categoryBar, categoryLegend, dimensionMeters, dimensionPairs } from '../charts.js';
+import { historyPanel } from '../history.js';
 import { CATEGORIES, CATEGORY_LABEL, DIMENSIONS, RULES_LABEL, RULE_SETS, ago, card, categoryBadge, categoryOfIndex, fmtIndex, fmtInt, fmtPct, fmtSigned, fmtTime, getJson, h, rulesBadge, staleBadge } from '../lib.js';
 
 function groupTable(groups) {
@@ -74,6 +75,7 @@ export default {
     const switcher = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Aturan' });
     root.append(h('a', { href: '#/', class: 'back' }, '← Semua instansi'), title, sub, switcher, body);
     let meta = null;
+    const history = historyPanel('Riwayat', (rules, range) => `/api/agencies/${code}/history?rules=${rules}&range=${range}`);
 
     return {
       title: `Instansi ${code}`,
@@ -95,6 +97,7 @@ export default {
           ),
         );
         const f = summary.freshness;
+        await history.update(rules);
         body.replaceChildren(
           h(
             'div',
@@ -121,6 +124,7 @@ export default {
               h('div', {}, h('dt', {}, 'Status'), h('dd', {}, staleBadge(f.stale), f.staleSince ? ` sejak ${fmtTime(f.staleSince)}` : '')),
             ),
           ),
+          history.el,
         );
       },
     };
