@@ -207,7 +207,7 @@ describe('console security (real Redis, Kafka)', () => {
     // Serve and redrive the reject once more, so this test stands alone too.
     expect((await getJson<{ items: DlqItem[] }>(c, '/api/dlq', 'operator')).body.items[0]?.original).toContain(NIP);
     expect((await postJson(c, '/api/dlq/redrive', { ids: [rejectId], force: true }, 'operator')).status).toBe(200);
-    await until('a stale check logged at debug', async () => logLines.some((l) => l.includes('"stale check done"')) || undefined);
+    await until('a stale check logged at debug', () => Promise.resolve(logLines.some((l) => l.includes('"stale check done"')) || undefined));
     const log = logLines.join('');
     expect(log).toMatch(/"level":"debug"/u);
     expect(log).toMatch(/"msg":"console sign-in"/u);

@@ -47,7 +47,7 @@ describe('gateway durability', () => {
     expect([answer.status, (answer.body['results'] as { reason: string }[])[0]?.reason]).toEqual([207, 'SCHEMA_INVALID']);
     await waitForDrain(`${gw.ns}ipasn-normalizer`, [gw.topics.ingress(AGENCY)], 120_000);
     const dlq = await readAll(gw.topics.dlq, { decode: decoders.deadLetter });
-    expect(dlq.map((d) => [d.value.reason, d.value.eventId, d.value.originalValue.toString('utf8')])).toEqual([['SCHEMA_INVALID', 'd-bad', JSON.stringify(JSON.parse(bad)[0])]]);
+    expect(dlq.map((d) => [d.value.reason, d.value.eventId, d.value.originalValue.toString('utf8')])).toEqual([['SCHEMA_INVALID', 'd-bad', JSON.stringify((JSON.parse(bad) as unknown[])[0])]]);
   });
 
   it('a broker restart under a batch: 503 with Retry-After, then the same request succeeds, with no duplicate downstream', async () => {
