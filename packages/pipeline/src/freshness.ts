@@ -50,9 +50,46 @@ export function recordFreshness(
   }
   if ((counts.accepted ?? 0) > 0) p.hset(k.stamps, 'lastAcceptedAt', now);
   if ((counts.rejected ?? 0) > 0) p.hset(k.stamps, 'lastRejectedAt', now);
-  // Old buckets go with the key; an active agency keeps renewing it, the reader ignores old fields.
-  p.pexpire(k.minutes, 2 * HOUR_MS);
+  // An idle agency's buckets go with the key; an active agency keeps renewing it, so its old
+  // fields are deleted by pruneFreshness (the writer calls it about once an hour).
+  p.pexpire(k.minutes, MINUTES_KEPT_MS);
   p.pexpire(k.hours, HOURS_KEPT_MS);
+}
+
+/** How long minute buckets are kept (the console sums the last 60 minutes). */
+export const MINUTES_KEPT_MS = 2 * HOUR_MS;
+
+/** The fields of a bucket hash older than `keptMs` before `now` (`<bucket>:<field>`, bucket in units of `unitMs`). */
+export function expiredBuckets(fields: readonly string[], now: number, unitMs: number, keptMs: number): string[] {
+  const oldest = Math.floor((now - keptMs) / unitMs);
+  return fields.filter((f) => {
+    const b = Number(f.slice(0, f.indexOf(':')));
+    return !Number.isSafeInteger(b) || b < oldest;
+  });
+}
+
+/** The Redis commands pruning needs (an ioredis client satisfies it). */
+export interface FreshnessPruner {
+  hkeys(key: string): Promise<string[]>;
+  hdel(key: string, ...fields: string[]): Promise<number>;
+}
+
+/**
+ * Deletes an agency's minute buckets older than 2 hours and hour buckets older than 8 days, so the
+ * hashes of an agency that never goes quiet stay bounded (about 360 and 580 fields). Only deletes
+ * buckets no reader sums, so it needs no coordination with writers. Returns the fields deleted.
+ */
+export async function pruneFreshness(redis: FreshnessPruner, prefix: string, agencyCode: string, now: number): Promise<number> {
+  const k = freshnessKeys(prefix, agencyCode);
+  let deleted = 0;
+  for (const [key, unit, kept] of [
+    [k.minutes, MINUTE_MS, MINUTES_KEPT_MS],
+    [k.hours, HOUR_MS, HOURS_KEPT_MS],
+  ] as const) {
+    const old = expiredBuckets(await redis.hkeys(key), now, unit, kept);
+    for (let i = 0; i < old.length; i += 500) deleted += await redis.hdel(key, ...old.slice(i, i + 500));
+  }
+  return deleted;
 }
 
 export interface FreshnessCounts {
