@@ -4,8 +4,17 @@
  * per-employee version of design.md, and the last ACTIVE score per rule set (for the previous
  * total and agency of the next score event).
  */
-import type { RuleSetId } from '@ipasn/contracts';
+import type { CanonicalEvent, RuleSetId } from '@ipasn/contracts';
 import { emptyProfile, type Profile } from '@ipasn/rules';
+
+/** One `ipasn.events` record as the core applies it (and keeps it, while it is held). */
+export interface EventInput {
+  event: CanonicalEvent;
+  partition: number;
+  offset: number;
+  /** Epoch ms of the `ipasn.events` record (its ingestion time): when a hold of it ends. */
+  ingestedAt: number;
+}
 
 export interface LastScore {
   total: number;
@@ -25,10 +34,12 @@ export interface EmployeeState {
   before: Partial<Record<RuleSetId, LastScore>>;
   /** When the pending time-driven rescore is due (epoch ms), if any. */
   dueAt: number | null;
+  /** Events waiting for a change of owner (events.md "Held, not rejected"), in arrival order. */
+  held: EventInput[];
 }
 
 export function newState(nip: string): EmployeeState {
-  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, before: {}, dueAt: null };
+  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, before: {}, dueAt: null, held: [] };
 }
 
 /** Drops what scoring never reads (free text, and the name above all) before a profile is stored. */
