@@ -10,7 +10,7 @@ import { isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
 import type { CauseKind, ScoreCause, ScoreEvent } from '@ipasn/serde';
 import { expireHeld, firstExpiry, foldEvent, holdLimits, type HoldLimits, type HoldStep } from './hold.js';
 import { DEFAULT_MAX_RECORDS } from './limit.js';
-import { minimize, newState, type EmployeeState, type EventInput } from './state.js';
+import { minimize, minimizeHeld, newState, type EmployeeState, type EventInput } from './state.js';
 
 export interface ScoringContext {
   /** The evaluation date (`SCORING_AS_OF`, or today in Asia/Jakarta). */
@@ -104,12 +104,18 @@ export function rejectsOf(steps: readonly HoldStep<EventInput>[]): ScorerReject[
 
 /**
  * Expires the held events of a state whose hold ended at or before `now` (the timer's share of
- * events.md: what no event of the NIP expired first). Null when none is due.
+ * events.md: what no event of the NIP expired first) into its outbox. Null when none is due.
  */
-export function expireDue(state: EmployeeState, now: number, limits: HoldLimits): { state: EmployeeState; rejects: ScorerReject[]; holds: HoldEvent[] } | null {
+export function expireDue(state: EmployeeState, now: number, limits: HoldLimits): { state: EmployeeState; holds: HoldEvent[] } | null {
   const r = expireHeld(state.profile, state.held, now, limits);
   if (r.steps.length === 0) return null;
-  return { state: { ...state, held: r.held }, rejects: rejectsOf(r.steps), holds: holdEvents(state.profile.nip, r.steps) };
+  const expired = rejectsOf(r.steps).map((x) => ({ input: x.input, message: x.message }));
+  return { state: { ...state, held: r.held, outbox: [...state.outbox, ...expired] }, holds: holdEvents(state.profile.nip, r.steps) };
+}
+
+/** The dead letters of a state's outbox (expired held events). */
+export function outboxRejects(state: EmployeeState): ScorerReject[] {
+  return state.outbox.map((x) => ({ input: x.input, reason: 'NOT_OWNER', message: x.message, released: true, expired: true }));
 }
 
 /** The earliest instant at which any rule set's score changes by time alone, or null. */
@@ -196,6 +202,12 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
       const state = stored.get(nip) ?? newState(nip);
       w = { state, cause: eventCause(input), applied: false, storedVersion: state.version };
       work.set(nip, w);
+      if (state.outbox.length > 0) {
+        // Expired by the timer and written, perhaps not sent yet: sent with this chunk's rejects.
+        rejects.push(...outboxRejects(state));
+        w.state = { ...state, outbox: [] };
+        w.applied = true;
+      }
     }
     const s = w.state;
     // A replay (at or below the stored position on the same partition) is not applied again.
@@ -203,7 +215,7 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
       w.cause = eventCause(input);
       continue;
     }
-    const fold = foldEvent(s.profile, s.held, input, ctx.hold, ctx.maxRecords);
+    const fold = foldEvent(s.profile, s.held, minimizeHeld(input), ctx.hold, ctx.maxRecords);
     rejects.push(...rejectsOf(fold.steps));
     holds.push(...holdEvents(nip, fold.steps));
     const applied = fold.steps.filter((x) => x.kind === 'applied').length;

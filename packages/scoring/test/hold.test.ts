@@ -12,6 +12,7 @@ import {
   expireDue,
   foldEvent,
   holdLimits,
+  outboxRejects,
   timerDue,
   type EmployeeState,
   type EventInput,
@@ -163,9 +164,14 @@ describe('applyChunk with held events', () => {
     expect(timerDue(s, ctx.hold)).toBe(T0 + 24 * H);
     expect(expireDue(s, T0 + 24 * H - 1, ctx.hold)).toBeNull();
     const e = expireDue(s, T0 + 24 * H, ctx.hold)!;
-    expect(e.rejects.map((r) => [r.input.offset, r.reason, r.expired])).toEqual([[1, 'NOT_OWNER', true]]);
+    expect(outboxRejects(e.state).map((r) => [r.input.offset, r.reason, r.expired])).toEqual([[1, 'NOT_OWNER', true]]);
     expect(e.state.held.map((h) => h.offset)).toEqual([2]);
     expect(timerDue(e.state, ctx.hold)).toBe(T0 + 25 * H);
     expect(e.holds).toEqual([{ nip: NIP, agencyCode: '3004', kind: 'expired' }]);
+    // The next chunk of the NIP sends what the timer expired (if the timer could not) and clears it.
+    const next = run(e.state, inputs([training('4011', 'z')], 3, T0 + 24 * H));
+    expect(next.rejects.map((r) => [r.input.offset, r.reason, r.expired])).toEqual([[1, 'NOT_OWNER', true]]);
+    expect(next.states.get(NIP)!.outbox).toEqual([]);
+    expect(next.states.get(NIP)!.held.map((h) => h.offset)).toEqual([2]);
   });
 });
