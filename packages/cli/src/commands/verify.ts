@@ -1,7 +1,7 @@
 /**
  * `ipasn verify` and `ipasn rebuild`: the system's self-check and its repair (design.md, "State and
  * correctness"). Both read the same environment as the services (KAFKA_BROKERS, REDIS_URL,
- * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF); the work is done by @ipasn/ops.
+ * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF, SCORER_HOLD_MAX, SCORER_HOLD_HOURS); the work is done by @ipasn/ops.
  */
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/ops';
@@ -10,6 +10,7 @@ import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
 import type { CommandModule } from './command.js';
+import { holdLimitsFromEnv } from './score.js';
 
 interface Flags {
   asOf?: string;
@@ -24,6 +25,7 @@ function options(flags: Flags) {
     topicPrefix: config.IPASN_TOPIC_PREFIX,
     redisPrefix: config.REDIS_PREFIX,
     asOf: flags.asOf ?? config.SCORING_AS_OF,
+    hold: holdLimitsFromEnv(process.env),
     onProgress: phases(),
   };
 }
