@@ -52,14 +52,13 @@ describe('GET /api/held', () => {
   test('counts held events and employees per sending agency, for a viewer too', async ({ expect }) => {
     const { status, body } = await getJson<Held>(c, '/api/held', 'viewer');
     expect(status).toBe(200);
-    expect(body).toEqual({
-      agencies: [
-        { code: '3004', name: expect.any(String), events: 3, employees: 2 },
-        { code: '7672', name: expect.any(String), events: 1, employees: 1 },
-      ],
-      total: { events: 4, employees: 2 },
-      holdHours: 12,
-    });
+    expect(body.agencies.map((a) => [a.code, a.events, a.employees])).toEqual([
+      ['3004', 3, 2],
+      ['7672', 1, 1],
+    ]);
+    // Names from the agency list.
+    expect(body.agencies.every((a) => typeof a.name === 'string' && a.name.length > 0)).toBe(true);
+    expect([body.total, body.holdHours]).toEqual([{ events: 4, employees: 2 }, 12]);
   });
 
   test('forgets an employee once nothing of it is held (the transfer arrived)', async ({ expect, ns, redis }) => {
