@@ -63,6 +63,9 @@ describe('Redis: one ACL user per service', () => {
       { user: 'scorer', own: `${ns}emp:199001012020121001`, others: [`${ns}agg:{3004}:meta`], writeOnly: [`${ns}dedupe:/agencies/3004:e1`] },
       { user: 'projector', own: `${ns}agg:{3004}:meta`, others: [`${ns}emp:199001012020121001`, `${ns}dedupe:/agencies/3004:e1`] },
     ];
+    // The scorer keeps the held-events index beside the states (one Lua script writes both); the others may not.
+    expect(await attempt(() => as('scorer').hset(`${ns}held:nips`, '199001012020121001', '{"3004":1}'))).toBe('1');
+    expect(await attempt(() => as('projector').hset(`${ns}held:nips`, '199001012020121001', '{}'))).toBe('NOPERM');
     for (const c of cases) {
       const redis = as(c.user);
       expect(await attempt(() => redis.set(c.own, '1')), `${c.user} on ${c.own}`).toBe('OK');

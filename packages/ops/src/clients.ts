@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import type { RuleSet } from '@ipasn/rules';
+import type { HoldLimits } from '@ipasn/scoring';
 
 export type Phase = 'drop' | 'rebuild-states' | 'rebuild-aggregates' | 'verify-events' | 'verify-compare';
 
@@ -31,6 +32,8 @@ export interface PipelineOptions {
   clientId?: string;
   /** The evaluation date (SCORING_AS_OF of the scorer whose output is checked); default today in Asia/Jakarta. */
   asOf?: IsoDate | undefined;
+  /** The scorer's SCORER_HOLD_MAX and SCORER_HOLD_HOURS (events.md holds); default 100 events, 24 h. */
+  hold?: HoldLimits | undefined;
   /** The rule sets to score with; default every shipped one (RULE_SETS). */
   ruleSets?: readonly RuleSet[];
   /** SCORER_MAX_RECORDS of the scorer whose output is rebuilt or checked; default 1,000 (the scorer's). */

@@ -8,7 +8,7 @@ import { AggregateStore, headcountOf, type AgencySumsRow } from '@ipasn/aggregat
 import { readToEnd } from '@ipasn/kafka';
 import { addContribution, emptyAgencySums, emptyProfile, isScorable, RULE_SETS, score, type AgencySums, type Profile, type RuleSet } from '@ipasn/rules';
 import { decodeCanonicalEvents } from '@ipasn/pipeline';
-import { applyWithinLimit, DEFAULT_MAX_RECORDS, minimize } from '@ipasn/scoring';
+import { DEFAULT_MAX_RECORDS, foldEvent, holdLimits, minimize, type Holdable, type HoldLimits } from '@ipasn/scoring';
 import { SchemaRegistry } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
 
@@ -40,6 +40,8 @@ export interface VerifyResult {
   events: number;
   /** Events the scorer rejects too (NOT_OWNER, UNKNOWN_RECORD): skipped. */
   rejected: number;
+  /** Events the scorer holds at the end of the stream (for a change of owner): not applied. */
+  held: number;
   /** Messages that are not canonical events: skipped (the scorer dead-letters them). */
   undecodable: number;
   /** Employees counted (scorable at the end of the stream). */
@@ -50,19 +52,38 @@ export interface VerifyResult {
   mismatches: number;
 }
 
-/** Folds canonical events per employee exactly as the scorer applies them (rejects skipped). */
+/**
+ * Folds canonical events per employee exactly as the scorer applies them: rejects skipped, held
+ * events (events.md) applied when released — with the scorer's hold limits, expiring by the
+ * ingestion times of the stream (the records' timestamps).
+ */
 export class ProfileFold {
   readonly #profiles = new Map<string, Profile>();
+  readonly #held = new Map<string, Holdable[]>();
   rejected = 0;
 
   /** `maxRecords`: the scorer's SCORER_MAX_RECORDS (a new record beyond it is TOO_MANY_RECORDS). */
-  constructor(private readonly maxRecords: number = DEFAULT_MAX_RECORDS) {}
+  constructor(
+    private readonly limits: HoldLimits = holdLimits(),
+    private readonly maxRecords: number = DEFAULT_MAX_RECORDS,
+  ) {}
 
-  add(event: CanonicalEvent): void {
+  /** `ingestedAt`: the `ipasn.events` record's timestamp (epoch ms). */
+  add(event: CanonicalEvent, ingestedAt = 0): void {
     // The scorer's checks 8–10, record limit included.
-    const r = applyWithinLimit(this.#profiles.get(event.nip) ?? emptyProfile(event.nip), event, this.maxRecords);
-    if (r.ok) this.#profiles.set(event.nip, minimize(r.profile));
-    else this.rejected++;
+    const nip = event.nip;
+    const r = foldEvent(this.#profiles.get(nip) ?? emptyProfile(nip), this.#held.get(nip) ?? [], { event, ingestedAt }, this.limits, this.maxRecords);
+    if (r.steps.some((x) => x.kind === 'applied')) this.#profiles.set(nip, minimize(r.profile));
+    if (r.held.length > 0) this.#held.set(nip, r.held);
+    else this.#held.delete(nip);
+    this.rejected += r.steps.filter((x) => x.kind === 'rejected').length;
+  }
+
+  /** Events held now. */
+  get held(): number {
+    let n = 0;
+    for (const h of this.#held.values()) n += h.length;
+    return n;
   }
 
   profiles(): IterableIterator<Profile> {
@@ -136,7 +157,7 @@ export function compareRows(expected: readonly AgencySumsRow[], actual: readonly
 /** Reads ipasn.events to its current end and folds it (no Redis involved). */
 export async function foldEvents(clients: Clients, options: PipelineOptions): Promise<{ fold: ProfileFold; events: number; undecodable: number }> {
   const registry = SchemaRegistry.load();
-  const fold = new ProfileFold(options.maxRecords);
+  const fold = new ProfileFold(options.hold, options.maxRecords);
   let undecodable = 0;
   let total = 0;
   let done = 0;
@@ -149,7 +170,7 @@ export async function foldEvents(clients: Clients, options: PipelineOptions): Pr
     },
     onChunk: async (chunk, _topic, partition) => {
       const decoded = decodeCanonicalEvents(registry, chunk, partition);
-      for (const i of decoded.inputs) fold.add(i.event);
+      for (const i of decoded.inputs) fold.add(i.event, i.ingestedAt);
       undecodable += decoded.undecodable.length;
       done += chunk.length;
       options.onProgress?.({ phase: 'verify-events', done, total });
@@ -174,7 +195,7 @@ export async function verifyWith(clients: Clients, options: PipelineOptions): Pr
   }
   const agencies = compareRows(rows, actual);
   const mismatches = agencies.filter((a) => !a.ok).length;
-  return { ok: mismatches === 0, asOf, events, rejected: fold.rejected, undecodable, employees, agencies, mismatches };
+  return { ok: mismatches === 0, asOf, events, rejected: fold.rejected, held: fold.held, undecodable, employees, agencies, mismatches };
 }
 
 /**

@@ -21,15 +21,18 @@ describe('ProfileFold and expectedSums', () => {
     const events = [
       ev('4011', N1, 'ipasn.employee.upserted', { name: 'A', employmentType: 'PNS', jobGroup: 'PELAKSANA', requiredEducation: 'S1' }),
       ev('4011', N1, 'ipasn.education.recorded', { recordId: 'e', level: 'S1', graduatedOn: '2010-01-01' }),
-      ev('3004', N1, 'ipasn.education.recorded', { recordId: 'x', level: 'S3', graduatedOn: '2010-01-01' }), // NOT_OWNER
+      ev('3004', N1, 'ipasn.education.recorded', { recordId: 'x', level: 'S3', graduatedOn: '2010-01-01' }), // held, applied after the transfer
       ev('4011', N1, 'ipasn.record.retracted', { recordId: 'nope' }), // UNKNOWN_RECORD
       ev('4011', N1, 'ipasn.employee.transferred', { toAgencyCode: '3004' }),
       ev('3004', N2, 'ipasn.employee.upserted', { name: 'B', employmentType: 'PPPK', jobGroup: 'PELAKSANA' }),
       ev('3004', N3, 'ipasn.employee.upserted', { name: 'C', employmentType: 'PNS', jobGroup: 'PELAKSANA' }),
       ev('3004', N3, 'ipasn.employee.separated', { reason: 'RETIRED' }),
+      ev('7672', N2, 'ipasn.education.recorded', { recordId: 'y', level: 'S1', graduatedOn: '2010-01-01' }), // held to the end
     ];
     for (const e of events) fold.add(e);
-    expect(fold.rejected).toBe(2);
+    expect(fold.rejected).toBe(1);
+    expect(fold.held).toBe(1);
+    expect(Object.keys([...fold.profiles()][0]!.records)).toEqual(['e', 'x']);
     const profiles = [...fold.profiles()];
     expect(profiles.map((p) => [p.nip, p.agencyCode, p.active])).toEqual([
       [N1, '3004', true],
@@ -55,7 +58,7 @@ describe('ProfileFold and expectedSums', () => {
 
   it('applies the scorer’s record limit it is given (TOO_MANY_RECORDS is skipped, replacing a record is not)', () => {
     const training = (recordId: string, hours: number) => ev('4011', N1, 'ipasn.training.recorded', { recordId, kind: 'TECHNICAL', hours, completedOn: '2024-07-01' });
-    const limited = new ProfileFold(2);
+    const limited = new ProfileFold(undefined, 2);
     const unlimited = new ProfileFold();
     for (const f of [limited, unlimited]) {
       f.add(ev('4011', N1, 'ipasn.employee.upserted', { name: 'A', employmentType: 'PNS', jobGroup: 'PELAKSANA' }));

@@ -156,7 +156,8 @@ export function scoreEventMessages(topics: TopicNames, registry: SchemaRegistry,
 
 /** Decoded `ipasn.events` messages: the inputs of the scoring core, and what did not decode. */
 export interface DecodedEvents {
-  inputs: { event: CanonicalEvent; partition: number; offset: number; message: InMessage }[];
+  /** `ingestedAt`: the record's timestamp (epoch ms), the event's ingestion time (events.md holds). */
+  inputs: { event: CanonicalEvent; partition: number; offset: number; ingestedAt: number; message: InMessage }[];
   undecodable: { message: InMessage; error: string }[];
 }
 
@@ -166,7 +167,7 @@ export function decodeCanonicalEvents(registry: SchemaRegistry, messages: readon
   for (const m of messages) {
     try {
       const event = fromAvroCanonicalEvent(registry.decodeAs('CanonicalEvent', m.value ?? Buffer.alloc(0)).value);
-      out.inputs.push({ event, partition, offset: Number(m.offset), message: m });
+      out.inputs.push({ event, partition, offset: Number(m.offset), ingestedAt: Number(m.timestamp), message: m });
     } catch (err) {
       out.undecodable.push({ message: m, error: err instanceof Error ? err.message : String(err) });
     }

@@ -14,9 +14,10 @@ import {
   RULE_SET_IDS,
   TRAINING_KINDS,
 } from '@ipasn/contracts';
+import type { CanonicalEvent } from '@ipasn/contracts';
 import type { Profile, ProfileRecord } from '@ipasn/rules';
 import { IpasnError } from '@ipasn/errors';
-import type { EmployeeState, LastScore } from '@ipasn/scoring';
+import type { EmployeeState, EventInput, LastScore } from '@ipasn/scoring';
 
 const FORMAT = 'j2';
 
@@ -95,6 +96,20 @@ function decodeLast(a: (0 | [number, string])[]): EmployeeState['last'] {
   return out;
 }
 
+/** A held event: its coordinates, ingestion time and the canonical event but its NIP (the state's). */
+type Held = [number, number, number, string, string, string, string, string, unknown];
+
+function encodeHeld(h: EventInput): Held {
+  const e = h.event;
+  return [h.partition, h.offset, h.ingestedAt, e.id, e.source, e.agencyCode, e.type, e.time, e.data];
+}
+
+function decodeHeld(nip: string, a: Held): EventInput {
+  const [partition, offset, ingestedAt, id, source, agencyCode, type, time, data] = a;
+  if (typeof data !== 'object' || data === null) throw corrupt('held event without data');
+  return { partition, offset, ingestedAt, event: { id, source, agencyCode, type, nip, time, data } as CanonicalEvent };
+}
+
 export function encodeState(state: EmployeeState): string {
   const p = state.profile;
   const profile = [
@@ -108,12 +123,16 @@ export function encodeState(state: EmployeeState): string {
     p.seq,
     Object.entries(p.records).map(([id, r]) => encodeRecord(id, r)),
   ];
-  return FORMAT + JSON.stringify([profile, state.partition, state.offset, state.version, encodeLast(state.last), state.dueAt, encodeLast(state.before)]);
+  const fields: unknown[] = [profile, state.partition, state.offset, state.version, encodeLast(state.last), state.dueAt, encodeLast(state.before)];
+  // Held events and the outbox only when there are any (most employees never have one).
+  if (state.held.length > 0 || state.outbox.length > 0) fields.push(state.held.map(encodeHeld));
+  if (state.outbox.length > 0) fields.push(state.outbox.map((x) => [...encodeHeld(x.input), x.message]));
+  return FORMAT + JSON.stringify(fields);
 }
 
 export function decodeState(raw: string): EmployeeState {
   if (!raw.startsWith(FORMAT)) throw new IpasnError('STATE_CORRUPT', `unknown employee state format ${raw.slice(0, 2)}`);
-  const [pa, partition, offset, version, last, dueAt, before] = JSON.parse(raw.slice(FORMAT.length)) as [
+  const [pa, partition, offset, version, last, dueAt, before, held, outbox] = JSON.parse(raw.slice(FORMAT.length)) as [
     unknown[],
     number,
     number,
@@ -121,11 +140,15 @@ export function decodeState(raw: string): EmployeeState {
     (0 | [number, string])[],
     number | null,
     (0 | [number, string])[],
+    Held[] | undefined,
+    [...Held, string][] | undefined,
   ];
   const [nip, owner, agencyCode, active, et, jg, req, seq, recs] = pa as [string, string | null, string | null, number, number, number, number, number, Rec[]];
   const profile: Profile = { nip, owner, agencyCode, active: active === 1, records: Object.fromEntries(recs.map(decodeRecord)), seq };
   if (et >= 0) profile.employmentType = at(EMPLOYMENT_TYPES, et);
   if (jg >= 0) profile.jobGroup = at(JOB_GROUPS, jg);
   if (req >= 0) profile.requiredEducation = at(EDUCATION_LEVELS, req);
-  return { profile, partition, offset, version, last: decodeLast(last), dueAt, before: decodeLast(before) };
+  return { profile, partition, offset, version, last: decodeLast(last), dueAt, before: decodeLast(before), held: (held ?? []).map((h) => decodeHeld(nip, h)),
+    outbox: (outbox ?? []).map((x) => ({ input: decodeHeld(nip, x.slice(0, 9) as Held), message: x[9] })),
+  };
 }

@@ -1,4 +1,4 @@
-export { StateStore, LUA_DIR, type Loaded } from './store.js';
+export { StateStore, LUA_DIR, heldIndexKey, heldPerAgency, type Loaded } from './store.js';
 export { encodeState, decodeState } from './codec.js';
 export { applyEventChunk, StateConflictError, type ApplyHooks, type ChunkAttempt } from './apply.js';
 export {

@@ -3,6 +3,8 @@
  * where `w` counts writes (a string, not a hash: a hash of one large field costs Redis a few hundred
  * bytes more per employee). Loads are one pipelined round trip per chunk; writes are
  * compare-and-set on `w`, because the time-driven rescoring writes the same keys concurrently.
+ * The same script keeps the index of held events, `<prefix>held:nips` (NIP → counts per sending
+ * agency), in step with the states: what the console shows as waiting per agency.
  */
 import type { EmployeeState } from '@ipasn/scoring';
 import { decodeState, encodeState } from './codec.js';
@@ -15,6 +17,33 @@ export interface Loaded {
 }
 
 export const LUA_DIR = new URL('../lua/', import.meta.url);
+
+/** The held-events index of a namespace (a hash; the console reads it). */
+export function heldIndexKey(prefix: string): string {
+  return `${prefix}held:nips`;
+}
+
+/** The index entry of a state: held events per sending agency as JSON, "" when none. */
+function heldCounts(state: EmployeeState): string {
+  if (state.held.length === 0) return '';
+  const counts: Record<string, number> = {};
+  for (const h of state.held) counts[h.event.agencyCode] = (counts[h.event.agencyCode] ?? 0) + 1;
+  return JSON.stringify(counts);
+}
+
+/** Sums an index (as HGETALL returns it) per agency: events held and employees with any. */
+export function heldPerAgency(index: Record<string, string>): Map<string, { events: number; employees: number }> {
+  const out = new Map<string, { events: number; employees: number }>();
+  for (const raw of Object.values(index)) {
+    for (const [agency, count] of Object.entries(JSON.parse(raw) as Record<string, number>)) {
+      const a = out.get(agency) ?? { events: 0, employees: 0 };
+      a.events += count;
+      a.employees += 1;
+      out.set(agency, a);
+    }
+  }
+  return out;
+}
 
 export class StateStore {
   private constructor(
@@ -29,6 +58,11 @@ export class StateStore {
 
   key(nip: string): string {
     return `${this.prefix}emp:${nip}`;
+  }
+
+  /** The held-events index: NIP → `{"<agency>": count}` for every employee with held events. */
+  heldKey(): string {
+    return heldIndexKey(this.prefix);
   }
 
   async load(nips: Iterable<string>): Promise<Map<string, Loaded>> {
@@ -55,7 +89,7 @@ export class StateStore {
   /** Writes each state if nobody wrote it since it was loaded; returns the NIPs that conflicted. */
   async write(entries: readonly { nip: string; state: EmployeeState; w: string }[]): Promise<string[]> {
     const results = await Promise.all(
-      entries.map((e) => this.scripts.run('state-cas', [this.key(e.nip)], [e.w, encodeState(e.state)])),
+      entries.map((e) => this.scripts.run('state-cas', [this.key(e.nip), this.heldKey()], [e.w, encodeState(e.state), e.nip, heldCounts(e.state)])),
     );
     return entries.filter((_, i) => results[i] !== 1).map((e) => e.nip);
   }

@@ -5,11 +5,12 @@
  * ownership rejects, and the next time-driven rescore. No I/O, no clock: `ScoringContext` carries
  * the evaluation date and the computation time.
  */
-import { jakartaDate, jakartaMidnightMs, type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
+import { jakartaDate, jakartaMidnightMs, type IsoDate, type RuleSetId } from '@ipasn/contracts';
 import { isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
 import type { CauseKind, ScoreCause, ScoreEvent } from '@ipasn/serde';
-import { applyWithinLimit, DEFAULT_MAX_RECORDS } from './limit.js';
-import { minimize, newState, type EmployeeState } from './state.js';
+import { expireHeld, firstExpiry, foldEvent, holdLimits, type HoldLimits, type HoldStep } from './hold.js';
+import { DEFAULT_MAX_RECORDS } from './limit.js';
+import { minimize, minimizeHeld, newState, type EmployeeState, type EventInput } from './state.js';
 
 export interface ScoringContext {
   /** The evaluation date (`SCORING_AS_OF`, or today in Asia/Jakarta). */
@@ -22,18 +23,25 @@ export interface ScoringContext {
   timeDriven: boolean;
   /** SCORER_MAX_RECORDS: a new record beyond this many per employee is TOO_MANY_RECORDS. */
   maxRecords: number;
-}
-
-export interface EventInput {
-  event: CanonicalEvent;
-  partition: number;
-  offset: number;
+  /** SCORER_HOLD_MAX and SCORER_HOLD_HOURS (events.md "Held, not rejected"). */
+  hold: HoldLimits;
 }
 
 export interface ScorerReject {
   input: EventInput;
   reason: 'NOT_OWNER' | 'UNKNOWN_RECORD' | 'TOO_MANY_RECORDS';
   message: string;
+  /** The event had been held (it is not in the chunk at hand: its record is `input`'s coordinates). */
+  released: boolean;
+  /** Its hold ended with the employee still owned by another agency. */
+  expired: boolean;
+}
+
+/** What happened to held events, per employee (for metrics). */
+export interface HoldEvent {
+  nip: string;
+  agencyCode: string;
+  kind: 'held' | 'released' | 'expired';
 }
 
 export interface ChunkResult {
@@ -43,6 +51,8 @@ export interface ChunkResult {
   rejects: ScorerReject[];
   /** Timers to set (dueAt) or cancel (null), for employees whose due time changed. */
   timers: { key: string; dueAt: number | null }[];
+  /** Events held, released (applied after a hold) and expired, in order. */
+  holds: HoldEvent[];
 }
 
 
@@ -50,8 +60,62 @@ export interface ChunkResult {
  * The context a scorer evaluates with at `now` (epoch ms): a pinned evaluation date
  * (`SCORING_AS_OF`) is not time-driven; a live one is today's date in Asia/Jakarta.
  */
-export function scoringContext(o: { ruleSets: readonly RuleSet[]; now: number; asOf?: IsoDate | undefined; maxRecords?: number | undefined }): ScoringContext {
-  return { asOf: o.asOf ?? jakartaDate(o.now), ruleSets: o.ruleSets, computedAt: o.now, timeDriven: o.asOf === undefined, maxRecords: o.maxRecords ?? DEFAULT_MAX_RECORDS };
+export function scoringContext(o: { ruleSets: readonly RuleSet[]; now: number; asOf?: IsoDate | undefined; maxRecords?: number | undefined; hold?: HoldLimits | undefined }): ScoringContext {
+  return {
+    asOf: o.asOf ?? jakartaDate(o.now),
+    ruleSets: o.ruleSets,
+    computedAt: o.now,
+    timeDriven: o.asOf === undefined,
+    maxRecords: o.maxRecords ?? DEFAULT_MAX_RECORDS,
+    hold: o.hold ?? holdLimits(),
+  };
+}
+
+/**
+ * When the employee's timer must fire: the next time-driven score change or the end of the first
+ * hold, whichever comes first (a hold ends even when the evaluation date is pinned).
+ */
+export function timerDue(state: Pick<EmployeeState, 'dueAt' | 'held'>, limits: HoldLimits): number | null {
+  const hold = firstExpiry(state.held, limits);
+  if (hold === null) return state.dueAt;
+  return state.dueAt === null ? hold : Math.min(state.dueAt, hold);
+}
+
+function holdEvents(nip: string, steps: readonly HoldStep<EventInput>[]): HoldEvent[] {
+  const out: HoldEvent[] = [];
+  for (const s of steps) {
+    const agencyCode = s.input.event.agencyCode;
+    if (s.kind === 'held') out.push({ nip, agencyCode, kind: 'held' });
+    else if (s.kind === 'applied' && s.released) out.push({ nip, agencyCode, kind: 'released' });
+    else if (s.kind === 'rejected' && s.expired) out.push({ nip, agencyCode, kind: 'expired' });
+    else if (s.kind === 'rejected' && s.released) out.push({ nip, agencyCode, kind: 'released' });
+  }
+  return out;
+}
+
+/** The rejects among a fold's steps. */
+export function rejectsOf(steps: readonly HoldStep<EventInput>[]): ScorerReject[] {
+  const out: ScorerReject[] = [];
+  for (const s of steps) {
+    if (s.kind === 'rejected') out.push({ input: s.input, reason: s.reason, message: s.message, released: s.released, expired: s.expired });
+  }
+  return out;
+}
+
+/**
+ * Expires the held events of a state whose hold ended at or before `now` (the timer's share of
+ * events.md: what no event of the NIP expired first) into its outbox. Null when none is due.
+ */
+export function expireDue(state: EmployeeState, now: number, limits: HoldLimits): { state: EmployeeState; holds: HoldEvent[] } | null {
+  const r = expireHeld(state.profile, state.held, now, limits);
+  if (r.steps.length === 0) return null;
+  const expired = rejectsOf(r.steps).map((x) => ({ input: x.input, message: x.message }));
+  return { state: { ...state, held: r.held, outbox: [...state.outbox, ...expired] }, holds: holdEvents(state.profile.nip, r.steps) };
+}
+
+/** The dead letters of a state's outbox (expired held events). */
+export function outboxRejects(state: EmployeeState): ScorerReject[] {
+  return state.outbox.map((x) => ({ input: x.input, reason: 'NOT_OWNER', message: x.message, released: true, expired: true }));
 }
 
 /** The earliest instant at which any rule set's score changes by time alone, or null. */
@@ -130,6 +194,7 @@ export function tickCause(kind: Exclude<CauseKind, 'EVENT'>): ScoreCause {
 export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, inputs: readonly EventInput[], ctx: ScoringContext): ChunkResult {
   const work = new Map<string, { state: EmployeeState; cause: ScoreCause; applied: boolean; storedVersion: number }>();
   const rejects: ScorerReject[] = [];
+  const holds: HoldEvent[] = [];
   for (const input of inputs) {
     const nip = input.event.nip;
     let w = work.get(nip);
@@ -137,6 +202,12 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
       const state = stored.get(nip) ?? newState(nip);
       w = { state, cause: eventCause(input), applied: false, storedVersion: state.version };
       work.set(nip, w);
+      if (state.outbox.length > 0) {
+        // Expired by the timer and written, perhaps not sent yet: sent with this chunk's rejects.
+        rejects.push(...outboxRejects(state));
+        w.state = { ...state, outbox: [] };
+        w.applied = true;
+      }
     }
     const s = w.state;
     // A replay (at or below the stored position on the same partition) is not applied again.
@@ -144,16 +215,14 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
       w.cause = eventCause(input);
       continue;
     }
-    const outcome = applyWithinLimit(s.profile, input.event, ctx.maxRecords);
+    const fold = foldEvent(s.profile, s.held, minimizeHeld(input), ctx.hold, ctx.maxRecords);
+    rejects.push(...rejectsOf(fold.steps));
+    holds.push(...holdEvents(nip, fold.steps));
+    const applied = fold.steps.filter((x) => x.kind === 'applied').length;
     const position = { partition: input.partition, offset: input.offset };
-    if (!outcome.ok) {
-      rejects.push({ input, reason: outcome.reason, message: outcome.message });
-      w.state = { ...s, ...position };
-      w.applied = true;
-      continue;
-    }
-    w.state = { ...s, ...position, profile: minimize(outcome.profile), version: s.version + 1 };
-    w.cause = eventCause(input);
+    // Every applied event (a released one too) is a version; the position moves in any case.
+    w.state = applied === 0 ? { ...s, ...position, held: fold.held } : { ...s, ...position, held: fold.held, profile: minimize(fold.profile), version: s.version + applied };
+    if (applied > 0) w.cause = eventCause(input);
     w.applied = true;
   }
 
@@ -161,20 +230,26 @@ export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, in
   const scores: ScoreEvent[] = [];
   const timers: ChunkResult['timers'] = [];
   for (const [nip, w] of work) {
+    const prev = stored.get(nip);
+    const was = prev ? timerDue(prev, ctx.hold) : null;
     if (w.state.version === w.storedVersion) {
-      // Replays or rejects only: the same version, so re-emit its score events as they were
-      // (same previous values); only the stored position may have moved.
+      // Replays, holds or rejects only: the same version, so re-emit its score events as they were
+      // (same previous values); only the stored position and the held events may have moved.
       scores.push(...scoreEvents(w.state, w.cause, ctx, w.state.before).events);
-      if (w.applied) states.set(nip, w.state);
+      if (!w.applied) continue;
+      states.set(nip, w.state);
+      const due = timerDue(w.state, ctx.hold);
+      if (due !== was) timers.push({ key: nip, dueAt: due });
       continue;
     }
     const { events, last } = scoreEvents(w.state, w.cause, ctx);
     scores.push(...events);
-    const dueAt = nextDue(w.state, ctx);
-    if (dueAt !== w.state.dueAt) timers.push({ key: nip, dueAt });
-    states.set(nip, { ...w.state, last, before: w.state.last, dueAt });
+    const next: EmployeeState = { ...w.state, last, before: w.state.last, dueAt: nextDue(w.state, ctx) };
+    const due = timerDue(next, ctx.hold);
+    if (due !== was) timers.push({ key: nip, dueAt: due });
+    states.set(nip, next);
   }
-  return { states, scores, rejects, timers };
+  return { states, scores, rejects, timers, holds };
 }
 
 /**

@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
 import { RULE_SETS } from '@ipasn/rules';
 import { jakartaDate, jakartaMidnightMs as jakartaMidnight } from '@ipasn/contracts';
-import { applyChunk, rescore, scoringContext, type EmployeeState, type EventInput, type ScoringContext } from '../src/index.js';
+import { applyChunk, rescore, scoringContext, type EmployeeState, type EventInput, type ScoringContext, holdLimits } from '../src/index.js';
 
 const NIP = '198501012010011001';
-const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000 };
+const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000, hold: holdLimits() };
 let n = 0;
 function ev(agency: string, type: CanonicalEvent['type'], data: CanonicalEvent['data'], nip = NIP): CanonicalEvent {
   n++;
   return { id: `e${n}`, source: `/agencies/${agency}`, agencyCode: agency, type, nip, time: '2024-01-01T00:00:00.000Z', data } as CanonicalEvent;
 }
 const upsert = (agency: string) => ev(agency, 'ipasn.employee.upserted', { name: 'Siti', employmentType: 'PNS', jobGroup: 'PELAKSANA' });
-const inputs = (events: CanonicalEvent[], from = 0): EventInput[] => events.map((event, i) => ({ event, partition: 3, offset: from + i }));
+const inputs = (events: CanonicalEvent[], from = 0): EventInput[] => events.map((event, i) => ({ event, partition: 3, offset: from + i, ingestedAt: 0 }));
 
 function run(stored: EmployeeState | null, ins: EventInput[], c = ctx) {
   return applyChunk(new Map([[NIP, stored]]), ins, c);
@@ -41,12 +41,20 @@ describe('applyChunk', () => {
     expect(replay.scores).toEqual(first.scores.map((s) => ({ ...s, cause: replay.scores[0]!.cause })));
   });
 
-  it('dead-letters NOT_OWNER and UNKNOWN_RECORD and advances the position without a new version', () => {
+  it('holds a non-owner’s event, dead-letters UNKNOWN_RECORD, and advances the position without a new version', () => {
     const stored = run(null, inputs([upsert('4011')])).states.get(NIP)!;
     const r = run(stored, inputs([ev('3004', 'ipasn.education.recorded', { recordId: 'x', level: 'S2', graduatedOn: '2010-01-01' }), ev('4011', 'ipasn.record.retracted', { recordId: 'nope' })], 1));
-    expect(r.rejects.map((x) => x.reason)).toEqual(['NOT_OWNER', 'UNKNOWN_RECORD']);
+    expect(r.rejects.map((x) => x.reason)).toEqual(['UNKNOWN_RECORD']);
+    expect(r.holds.map((h) => [h.kind, h.agencyCode])).toEqual([['held', '3004']]);
+    expect(r.states.get(NIP)!.held.map((h) => h.offset)).toEqual([1]);
     expect(r.states.get(NIP)!.version).toBe(1);
     expect(r.states.get(NIP)!.offset).toBe(2);
+  });
+
+  it('dead-letters NOT_OWNER at once for a transfer of an employee nobody owns (never held)', () => {
+    const r = run(null, inputs([ev('3004', 'ipasn.employee.transferred', { toAgencyCode: '4011' })]));
+    expect(r.rejects.map((x) => [x.reason, x.released])).toEqual([['NOT_OWNER', false]]);
+    expect(r.states.get(NIP)!.held).toEqual([]);
   });
 
   it('names the previous agency and total on a transfer, and emits REMOVED after a separation', () => {
@@ -91,7 +99,7 @@ describe('rescore and codec', () => {
 
   it('converts Jakarta dates; a live context evaluates as of today in Jakarta, a pinned one is not time-driven', () => {
     const now = jakartaMidnight('2025-03-15') + 3_600_000;
-    expect(scoringContext({ ruleSets: [], now })).toEqual({ asOf: '2025-03-15', ruleSets: [], computedAt: now, timeDriven: true, maxRecords: 1_000 });
+    expect(scoringContext({ ruleSets: [], now })).toEqual({ asOf: '2025-03-15', ruleSets: [], computedAt: now, timeDriven: true, maxRecords: 1_000, hold: { max: 100, ms: 24 * 3_600_000 } });
     expect(scoringContext({ ruleSets: [], now, maxRecords: 5 }).maxRecords).toBe(5);
     expect(scoringContext({ ruleSets: [], now, asOf: '2024-12-31' })).toMatchObject({ asOf: '2024-12-31', timeDriven: false });
     expect(jakartaDate(jakartaMidnight('2025-03-15'))).toBe('2025-03-15');

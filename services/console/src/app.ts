@@ -39,6 +39,7 @@ const OPENAPI = {
       { name: 'national', description: 'National rollup per rule set' },
       { name: 'pilot', description: 'The 11 pilot agencies: primary vs shadow rule set' },
       { name: 'freshness', description: 'Freshness, stale agencies, consumer lag' },
+      { name: 'held', description: 'Events held while a transfer is on its way' },
       { name: 'dlq', description: 'Dead letters and redrive' },
       { name: 'session', description: 'Sign-in' },
     ],

@@ -68,6 +68,8 @@ export const consoleConfigSchema = baseConfigSchema.extend({
   NORMALIZER_GROUP_ID: z.string().default('ipasn-normalizer'),
   SCORER_GROUP_ID: z.string().default('ipasn-scorer'),
   PROJECTOR_GROUP_ID: z.string().default('ipasn-projector'),
+  /** The scorer's SCORER_HOLD_HOURS, set as for the scorer: shown with the held events. */
+  SCORER_HOLD_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
   /** Written with the bound port (`npm run up` waits on /readyz through it). */
   PORT_FILE: z.string().optional(),
 });

@@ -162,6 +162,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
           },
           staleJob: { everyMs: config.CONSOLE_STALE_CHECK_MS, nextRunAt: () => staleJob.nextRunAt() },
           metrics,
+          holdHours: config.SCORER_HOLD_HOURS,
         },
       }),
     );

@@ -228,3 +228,16 @@ export const redriveLog = obj({ redrives: { type: 'array', items: redriveRecord 
 
 export const rulesQuery = { type: 'object', properties: { rules: ruleSet }, additionalProperties: false };
 export const codeParams = obj({ code: { type: 'string', pattern: '^[0-9A-Z]{4}$' } });
+
+export const held = obj(
+  {
+    agencies: {
+      type: 'array',
+      items: obj({ code: { type: 'string' }, name: nullable('string'), events: { type: 'integer' }, employees: { type: 'integer' } }),
+      description: 'Sending agencies with held events, most first',
+    },
+    total: obj({ events: { type: 'integer' }, employees: { type: 'integer', description: 'Employees with at least one held event' } }),
+    holdHours: { type: 'number', description: 'SCORER_HOLD_HOURS: how long an event waits after its ingestion' },
+  },
+  { description: 'Events held while a transfer is on its way (events.md): neither accepted nor rejected yet' },
+);

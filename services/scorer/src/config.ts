@@ -13,6 +13,13 @@ export const scorerConfigSchema = baseConfigSchema.extend({
    * replacing or retracting is always allowed. `ipasn score` reads the same variable.
    */
   SCORER_MAX_RECORDS: z.coerce.number().int().min(1).default(1_000),
+  /**
+   * Events held per NIP while a transfer is on its way (events.md "Held, not rejected"): one more
+   * is NOT_OWNER at once. `ipasn score` reads the same variable.
+   */
+  SCORER_HOLD_MAX: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** How long a held event waits after its ingestion time before it is NOT_OWNER (hours; may be fractional). */
+  SCORER_HOLD_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
   /** Time-driven rescoring jobs processed at once. */
   SCORER_TIMER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });

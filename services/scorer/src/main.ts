@@ -8,6 +8,7 @@ import { dedupeKey } from '@ipasn/normalize';
 import { rescoreRuns, StateStore } from '@ipasn/profiles';
 import { KeyedTimers } from '@ipasn/queue';
 import { RULE_SETS } from '@ipasn/rules';
+import { holdLimits } from '@ipasn/scoring';
 import { serviceRuntime } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
 import { loadScorerConfig } from './config.js';
@@ -22,7 +23,8 @@ const redis = rt.redis('state');
 const queueRedis = rt.redis('timers', { blocking: true });
 const producer = new BatchProducer(rt.kafka);
 await producer.connect();
-const timers = config.SCORING_AS_OF === undefined ? new KeyedTimers({ connection: queueRedis, queueName: 'scorer-ticks', prefix: `${config.REDIS_PREFIX}bull`, logger: rt.logger }) : null;
+// Time-driven rescoring, and the end of holds (which a pinned evaluation date does not stop).
+const timers = new KeyedTimers({ connection: queueRedis, queueName: 'scorer-ticks', prefix: `${config.REDIS_PREFIX}bull`, logger: rt.logger });
 const scorer = createScorer({
   topics: rt.topics,
   // The normalizer's marks: same Redis, same prefix (services/normalizer/src/main.ts).
@@ -39,6 +41,7 @@ const scorer = createScorer({
   clock: Date.now,
   asOf: config.SCORING_AS_OF,
   maxRecords: config.SCORER_MAX_RECORDS,
+  hold: holdLimits({ max: config.SCORER_HOLD_MAX, hours: config.SCORER_HOLD_HOURS }),
 });
 
 const groupId = rt.groupId(config.SCORER_GROUP_ID);
@@ -53,14 +56,14 @@ const runs = rescoreRuns(queueRedis, config.REDIS_PREFIX, rt.logger);
 
 rt.onShutdown('stop intake, drain and commit', () => consumer.stop());
 rt.onShutdown('close timers and rescore workers', async () => {
-  await timers?.close();
+  await timers.close();
   await runs.close();
 });
 rt.onShutdown('flush producer', () => producer.close());
 await rt.startOps({ redis: () => redis.status === 'ready' });
 
 await consumer.start();
-timers?.start(async ({ key }) => {
+timers.start(async ({ key }) => {
   await scorer.handleTick(key);
 }, config.SCORER_TIMER_CONCURRENCY);
 workRescores(runs, scorer);

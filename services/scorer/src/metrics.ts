@@ -11,6 +11,12 @@ export function scorerMetrics(registry: Registry) {
       registers: [registry],
     }),
     scores: new Counter({ name: 'ipasn_scorer_score_events_total', help: 'Score events produced, per cause', labelNames: ['cause'], registers: [registry] }),
+    holds: new Counter({
+      name: 'ipasn_scorer_held_events_total',
+      help: 'Events held for a change of owner (held), applied or decided after a hold (released), and dead-lettered when their hold ended (expired), per sending agency',
+      labelNames: ['outcome', 'agency'],
+      registers: [registry],
+    }),
     conflicts: new Counter({ name: 'ipasn_scorer_write_conflicts_total', help: 'Profile writes retried because a concurrent rescore wrote first', registers: [registry] }),
     chunkSeconds: new Histogram({
       name: 'ipasn_scorer_chunk_seconds',

@@ -7,11 +7,23 @@
 import type { IsoDate } from '@ipasn/contracts';
 import type { BatchProducer, ChunkContext, InMessage, OutMessage } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
-import { decodeCanonicalEvents, deadLetterMessage, deadLetterOf, scoreEventMessages, type TopicNames } from '@ipasn/pipeline';
+import { canonicalEventMessage, decodeCanonicalEvents, deadLetterMessage, deadLetterOf, scoreEventMessages, type TopicNames } from '@ipasn/pipeline';
 import { applyEventChunk, StateConflictError, type StateStore } from '@ipasn/profiles';
 import type { KeyedTimers } from '@ipasn/queue';
 import type { RuleSet } from '@ipasn/rules';
-import { rescore, scoringContext, type EventInput, type ScoringContext } from '@ipasn/scoring';
+import {
+  expireDue,
+  outboxRejects,
+  rescore,
+  scoringContext,
+  timerDue,
+  type EmployeeState,
+  type EventInput,
+  type HoldEvent,
+  type HoldLimits,
+  type ScorerReject,
+  type ScoringContext,
+} from '@ipasn/scoring';
 import type { SchemaRegistry, ScoreEvent } from '@ipasn/serde';
 import type { ScorerMetrics } from './metrics.js';
 
@@ -25,7 +37,10 @@ export interface ScorerDeps {
   registry: SchemaRegistry;
   store: StateStore;
   producer: BatchProducer;
-  /** Null when the evaluation date is pinned (no time-driven rescoring). */
+  /**
+   * Per-employee timers: time-driven rescoring and the end of holds. Null only in tests that need
+   * neither (a pinned evaluation date still needs them to expire held events).
+   */
   timers: KeyedTimers | null;
   ruleSets: readonly RuleSet[];
   metrics: ScorerMetrics;
@@ -36,16 +51,56 @@ export interface ScorerDeps {
   asOf?: IsoDate | undefined;
   /** SCORER_MAX_RECORDS (default 1,000): a new record beyond this many per employee is TOO_MANY_RECORDS. */
   maxRecords?: number | undefined;
+  /** SCORER_HOLD_MAX and SCORER_HOLD_HOURS (default 100 events, 24 h). */
+  hold?: HoldLimits | undefined;
 }
 
 const MAX_TICK_ATTEMPTS = 8;
 
 export function createScorer(deps: ScorerDeps) {
   const log = deps.logger.child({ component: 'scorer' });
-  const context = (): ScoringContext => scoringContext({ ruleSets: deps.ruleSets, now: deps.clock(), asOf: deps.asOf, maxRecords: deps.maxRecords });
+  const context = (): ScoringContext => scoringContext({ ruleSets: deps.ruleSets, now: deps.clock(), asOf: deps.asOf, maxRecords: deps.maxRecords, hold: deps.hold });
 
   function scoreMessages(scores: readonly ScoreEvent[]): OutMessage[] {
     return scores.flatMap((s) => scoreEventMessages(deps.topics, deps.registry, s));
+  }
+
+  /**
+   * A reject's dead letter. A held event is not in the chunk at hand: its `ipasn.events` record is
+   * re-encoded from the stored event (the same canonical Avro) with its own coordinates.
+   */
+  function rejectMessage(r: ScorerReject, inChunk: ReadonlyMap<number, InMessage> | null, rejectedAt: number): OutMessage {
+    const e = r.input.event;
+    const message = (!r.released && inChunk?.get(r.input.offset)) || {
+      key: Buffer.from(e.nip),
+      value: canonicalEventMessage(deps.topics, deps.registry, e).value,
+      offset: String(r.input.offset),
+      timestamp: String(r.input.ingestedAt),
+    };
+    return deadLetterMessage(
+      deps.topics,
+      deps.registry,
+      deadLetterOf({ topic: deps.topics.events, partition: r.input.partition, message, event: e }, { reason: r.reason, message: r.message, stage: 'scorer', rejectedAt }),
+    );
+  }
+
+  /** Dead-letters rejects and clears their dedupe marks (a rejected event leaves none). */
+  async function sendRejects(rejects: readonly ScorerReject[], inChunk: ReadonlyMap<number, InMessage> | null, rejectedAt: number): Promise<void> {
+    if (rejects.length === 0) return;
+    await deps.producer.send(rejects.map((r) => rejectMessage(r, inChunk, rejectedAt)));
+    if (deps.forgetMarks) await deps.forgetMarks(rejects.map((r) => r.input.event));
+  }
+
+  function countRejects(rejects: readonly ScorerReject[]): void {
+    for (const r of rejects) {
+      deps.metrics.rejected.inc({ agency: r.input.event.agencyCode, reason: r.reason });
+      // Coordinates and reason only: the message names record ids, which agencies choose.
+      log.debug({ partition: r.input.partition, offset: r.input.offset, reason: r.reason, agency: r.input.event.agencyCode, released: r.released }, 'rejected');
+    }
+  }
+
+  function countHolds(holds: readonly HoldEvent[]): void {
+    for (const h of holds) deps.metrics.holds.inc({ outcome: h.kind, agency: h.agencyCode });
   }
 
   async function handleChunk(messages: InMessage[], ctx: ChunkContext): Promise<void> {
@@ -63,21 +118,7 @@ export function createScorer(deps: ScorerDeps) {
 
     await applyEventChunk(deps.store, inputs, context, {
       // Rejects go out before the write: a crash in between re-sends them, never loses them.
-      beforeWrite: async (result) => {
-        await deps.producer.send(
-          result.rejects.map((r) =>
-            deadLetterMessage(
-              deps.topics,
-              deps.registry,
-              deadLetterOf(
-                { topic: ctx.topic, partition: ctx.partition, message: at.get(r.input.offset)!, event: r.input.event },
-                { reason: r.reason, message: r.message, stage: 'scorer', rejectedAt: now },
-              ),
-            ),
-          ),
-        );
-        if (deps.forgetMarks && result.rejects.length > 0) await deps.forgetMarks(result.rejects.map((r) => r.input.event));
-      },
+      beforeWrite: (result) => sendRejects(result.rejects, at, now),
       afterWrite: async ({ result, conflicts, inputs: attempted }) => {
         const scores = result.scores.filter((s) => !conflicts.has(s.nip));
         await deps.producer.send(scoreMessages(scores));
@@ -86,12 +127,8 @@ export function createScorer(deps: ScorerDeps) {
         const replayed = done.filter((i) => !result.states.has(i.event.nip)).length;
         deps.metrics.applied.inc(done.length - replayed);
         deps.metrics.replayed.inc(replayed);
-        for (const r of result.rejects) {
-          if (conflicts.has(r.input.event.nip)) continue;
-          deps.metrics.rejected.inc({ agency: r.input.event.agencyCode, reason: r.reason });
-          // Coordinates and reason only: the message names record ids, which agencies choose.
-          log.debug({ partition: r.input.partition, offset: r.input.offset, reason: r.reason, agency: r.input.event.agencyCode }, 'rejected');
-        }
+        countRejects(result.rejects.filter((r) => !conflicts.has(r.input.event.nip)));
+        countHolds(result.holds.filter((h) => !conflicts.has(h.nip)));
         if (scores.length > 0) deps.metrics.scores.inc({ cause: 'EVENT' }, scores.length);
         if (conflicts.size > 0) deps.metrics.conflicts.inc(conflicts.size);
       },
@@ -100,31 +137,74 @@ export function createScorer(deps: ScorerDeps) {
   }
 
   /**
-   * A due timer (CLOCK): rescore the employee by time alone and emit, even though no event arrived.
-   * A rule-set rescore (RESCORE) does the same for the given rule sets only and leaves the timer.
-   * `agency` skips employees counted under another agency. Returns whether anything was emitted.
+   * A due timer (CLOCK): expire the held events whose hold ended (written first, into the state's
+   * outbox, then dead-lettered and cleared: a crash in between re-sends, never loses), then, when a
+   * time-driven score change is due, rescore the employee by time alone and emit, even though no
+   * event arrived. A rule-set rescore (RESCORE) does the same for the given rule sets only and leaves
+   * the timer. `agency` skips employees counted under another agency. Returns whether anything was
+   * emitted.
    */
   async function handleTick(nip: string, kind: 'CLOCK' | 'RESCORE' = 'CLOCK', only?: { ruleSets?: readonly RuleSet[]; agency?: string }): Promise<boolean> {
     for (let attempt = 1; attempt <= MAX_TICK_ATTEMPTS; attempt++) {
       const loaded = (await deps.store.load([nip])).get(nip);
       if (!loaded?.state) return false;
-      if (only?.agency !== undefined && loaded.state.profile.agencyCode !== only.agency) return false;
       const ctx = context();
-      const r = rescore(loaded.state, kind, only?.ruleSets ? { ...ctx, ruleSets: only.ruleSets } : ctx);
+      const flushed = await flushHolds(nip, loaded.state, loaded.w, kind === 'CLOCK' ? ctx : null);
+      if (flushed === null) {
+        deps.metrics.conflicts.inc();
+        continue;
+      }
+      const { state, w, expired } = flushed;
+      if (kind === 'CLOCK') {
+        // Only the end of a hold was due (or nothing changes by time here): no new version.
+        const scoreDue = ctx.timeDriven && (!expired || (state.dueAt !== null && state.dueAt <= ctx.computedAt));
+        if (!scoreDue) {
+          if (deps.timers) await deps.timers.schedule([{ key: nip, dueAt: timerDue(state, ctx.hold) }]);
+          return false;
+        }
+      }
+      if (only?.agency !== undefined && state.profile.agencyCode !== only.agency) return false;
+      const r = rescore(state, kind, only?.ruleSets ? { ...ctx, ruleSets: only.ruleSets } : ctx);
       if (!r) return false;
-      if (kind === 'RESCORE') r.state.dueAt = loaded.state.dueAt;
-      const conflicts = await deps.store.write([{ nip, state: r.state, w: loaded.w }]);
+      if (kind === 'RESCORE') r.state.dueAt = state.dueAt;
+      const conflicts = await deps.store.write([{ nip, state: r.state, w }]);
       if (conflicts.length > 0) {
         deps.metrics.conflicts.inc();
         continue;
       }
       await deps.producer.send(scoreMessages(r.scores));
       if (r.scores.length > 0) deps.metrics.scores.inc({ cause: kind }, r.scores.length);
-      if (deps.timers && kind === 'CLOCK') await deps.timers.schedule([{ key: nip, dueAt: r.dueAt }]);
+      if (deps.timers && kind === 'CLOCK') await deps.timers.schedule([{ key: nip, dueAt: timerDue(r.state, ctx.hold) }]);
       return r.scores.length > 0;
     }
     log.warn({ attempts: MAX_TICK_ATTEMPTS }, 'rescore kept conflicting');
     throw new StateConflictError('rescore kept conflicting', [nip], true);
+  }
+
+  /**
+   * Expires what is due (with `ctx`; null: nothing) into the outbox and writes it, then sends the
+   * outbox and writes it cleared. Returns the state and write counter after, or null on a lost race.
+   */
+  async function flushHolds(nip: string, loaded: EmployeeState, w: string, ctx: ScoringContext | null): Promise<{ state: EmployeeState; w: string; expired: boolean } | null> {
+    let state = loaded;
+    let counter = w;
+    const due = ctx ? expireDue(state, ctx.computedAt, ctx.hold) : null;
+    if (due) {
+      if ((await deps.store.write([{ nip, state: due.state, w: counter }])).length > 0) return null;
+      countHolds(due.holds);
+      state = due.state;
+      counter = String(Number(counter) + 1);
+    }
+    if (state.outbox.length > 0) {
+      const rejects = outboxRejects(state);
+      await sendRejects(rejects, null, deps.clock());
+      const cleared = { ...state, outbox: [] };
+      if ((await deps.store.write([{ nip, state: cleared, w: counter }])).length > 0) return null;
+      countRejects(rejects);
+      state = cleared;
+      counter = String(Number(counter) + 1);
+    }
+    return { state, w: counter, expired: due !== null };
   }
 
   return { handleChunk, handleTick };

@@ -8,7 +8,8 @@ import { KeyedTimers } from '@ipasn/queue';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import { RULE_SETS } from '@ipasn/rules';
 import { createRegistry } from '@ipasn/runtime';
-import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
+import { SchemaRegistry, type DeadLetter, type ScoreEvent } from '@ipasn/serde';
+import type { HoldLimits } from '@ipasn/scoring';
 import { StateStore } from '@ipasn/profiles';
 import { createScorer, scorerMetrics, type Scorer } from '../src/index.js';
 import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
@@ -25,15 +26,19 @@ export interface Harness {
   store: StateStore;
   scorer: Scorer;
   timers: KeyedTimers;
-  /** Feeds canonical events to the scorer as one chunk of partition 0. */
-  feed(events: CanonicalEvent[], fromOffset?: number): Promise<void>;
+  /** Feeds canonical events to the scorer as one chunk of partition 0, ingested at `ingestedAt` (default: the clock). */
+  feed(events: CanonicalEvent[], fromOffset?: number, ingestedAt?: number): Promise<void>;
   /** Score events seen on the namespace's ipasn.scores so far. */
   scores: ScoreEvent[];
+  /** Dead letters seen on the namespace's ipasn.dlq so far. */
+  dlq: DeadLetter[];
+  /** The events whose dedupe marks the scorer cleared (it rejected them). */
+  forgotten: string[];
   until(cond: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(clock: () => number = Date.now): Promise<Harness> {
+export async function startHarness(clock: () => number = Date.now, hold?: HoldLimits): Promise<Harness> {
   const ns = `t${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(ns);
   const logger = silentLogger();
@@ -46,8 +51,14 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
   await producer.connect();
   const timers = new KeyedTimers({ connection: queueRedis, queueName: 'ticks', prefix: `${ns}bull`, logger, now: clock });
   const store = await StateStore.open(redis, ns);
+  const forgotten: string[] = [];
   const scorer = createScorer({
     topics,
+    forgetMarks: async (events) => {
+      forgotten.push(...events.map((e) => e.id));
+      await Promise.resolve();
+    },
+    hold,
     registry,
     store,
     producer,
@@ -58,16 +69,20 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
     clock,
   });
   const scores: ScoreEvent[] = [];
+  const dlq: DeadLetter[] = [];
   const consumer = new BatchConsumer({
     kafka,
     groupId: `${ns}reader`,
-    topics: [topics.scores],
+    topics: [topics.scores, topics.dlq],
     logger,
     onFatal: (err) => {
       throw err;
     },
-    handler: async (messages) => {
-      for (const m of messages) scores.push(registry.decodeAs('ScoreEvent', m.value!).value);
+    handler: async (messages, ctx) => {
+      for (const m of messages) {
+        if (ctx.topic === topics.dlq) dlq.push(registry.decodeAs('DeadLetter', m.value!).value);
+        else scores.push(registry.decodeAs('ScoreEvent', m.value!).value);
+      }
       await Promise.resolve();
     },
   });
@@ -83,9 +98,12 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
     scorer,
     timers,
     scores,
-    async feed(events, fromOffset) {
+    dlq,
+    forgotten,
+    async feed(events, fromOffset, ingestedAt) {
       const start = fromOffset ?? offset;
-      const messages = events.map((e, i) => ({ offset: String(start + i), key: Buffer.from(e.nip), value: canonicalEventMessage(topics, registry, e).value, timestamp: '0' }));
+      const timestamp = String(ingestedAt ?? clock());
+      const messages = events.map((e, i) => ({ offset: String(start + i), key: Buffer.from(e.nip), value: canonicalEventMessage(topics, registry, e).value, timestamp }));
       offset = Math.max(offset, start + events.length);
       await scorer.handleChunk(messages, { topic: topics.events, partition: 0, highWatermark: String(offset), heartbeat: async () => {}, isActive: () => true });
     },

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { Agencies, type RuleSetId } from '@ipasn/contracts';
 import { MAX_EVENT_BYTES } from '@ipasn/normalize';
+import { holdLimits, type HoldLimits } from '@ipasn/scoring';
 import { jakartaDate } from '../dates.js';
 import { IoError, UsageError } from '../errors.js';
 import { BufferedWriter, isBrokenPipe } from '../io.js';
@@ -90,8 +91,29 @@ export function maxRecordsFromEnv(env: Record<string, string | undefined>): numb
   return n;
 }
 
+/** SCORER_HOLD_MAX from the environment, as the live scorer reads it (events.md holds); 100 when unset. */
+export function holdMaxFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = env['SCORER_HOLD_MAX'];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`SCORER_HOLD_MAX must be a whole number ≥ 0, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** SCORER_HOLD_MAX and SCORER_HOLD_HOURS from the environment, as the live scorer (`ipasn verify`, `ipasn rebuild`). */
+export function holdLimitsFromEnv(env: Record<string, string | undefined>): HoldLimits {
+  const raw = env['SCORER_HOLD_HOURS'];
+  let hours: number | undefined;
+  if (raw !== undefined && raw.trim() !== '') {
+    hours = Number(raw);
+    if (!Number.isFinite(hours) || hours <= 0) throw new UsageError(`SCORER_HOLD_HOURS must be a number of hours > 0, got ${JSON.stringify(raw)}`);
+  }
+  return holdLimits({ max: holdMaxFromEnv(env), hours });
+}
+
 async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<void> {
   const maxRecords = maxRecordsFromEnv(process.env);
+  const holdMax = holdMaxFromEnv(process.env);
   const startedAt = new Date();
   const ingestionTime = flags.now ?? startedAt;
   const asOf = flags.asOf ?? jakartaDate(ingestionTime);
@@ -101,14 +123,15 @@ async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<vo
   }
   const input = await openInput(file);
 
-  const scorer = new Scorer({ agencies, ingestionTime, topicAgency: flags.agency, maxRecords });
+  const scorer = new Scorer({ agencies, ingestionTime, topicAgency: flags.agency, maxRecords, holdMax });
   const out = new BufferedWriter(process.stdout);
   const err = new BufferedWriter(process.stderr);
   const splitter = new LineSplitter(MAX_EVENT_BYTES);
   let errFull = false;
   const onLine = (bytes: Buffer | null, number: number, length: number): void => {
-    const r = scorer.line(bytes, number, length);
-    if (r && err.write(`${JSON.stringify(r)}\n`)) errFull = true;
+    for (const r of scorer.line(bytes, number, length)) {
+      if (err.write(`${JSON.stringify(r)}\n`)) errFull = true;
+    }
   };
   try {
     for await (const chunk of input) {
@@ -121,6 +144,10 @@ async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<vo
     splitter.end(onLine);
   } catch (e) {
     throw new IoError(`cannot read ${file ?? 'stdin'}: ${(e as Error).message}`, { cause: e });
+  }
+  // Still held at the end of the input: NOT_OWNER, on their own line numbers.
+  for (const r of scorer.finish()) {
+    if (err.write(`${JSON.stringify(r)}\n`)) await err.drain();
   }
 
   if (flags.byAgency) {

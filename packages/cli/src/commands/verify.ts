@@ -1,7 +1,7 @@
 /**
  * `ipasn verify` and `ipasn rebuild`: the system's self-check and its repair (design.md, "State and
  * correctness"). Both read the same environment as the services (KAFKA_BROKERS, REDIS_URL,
- * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF, SCORER_MAX_RECORDS); the work is done by @ipasn/ops.
+ * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF, SCORER_MAX_RECORDS, SCORER_HOLD_MAX, SCORER_HOLD_HOURS); the work is done by @ipasn/ops.
  */
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/ops';
@@ -9,7 +9,7 @@ import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
-import { maxRecordsFromEnv } from './score.js';
+import { holdLimitsFromEnv, maxRecordsFromEnv } from './score.js';
 import type { CommandModule } from './command.js';
 
 interface Flags {
@@ -27,6 +27,7 @@ function options(flags: Flags) {
     asOf: flags.asOf ?? config.SCORING_AS_OF,
     // The live scorer's record limit, so a rebuild or check applies TOO_MANY_RECORDS where it did.
     maxRecords: maxRecordsFromEnv(process.env),
+    hold: holdLimitsFromEnv(process.env),
     onProgress: phases(),
   };
 }

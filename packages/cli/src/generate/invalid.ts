@@ -225,8 +225,9 @@ function agencyMismatch(b: ScriptBuilder): void {
   const owner = b.owner as string;
   const stray = otherAgency(b, owner);
   const base = freshRecord(b, stray);
-  // Sent by another agency's producer into the owner's topic; read offline it is that agency's event.
-  b.send(stray, base.type, base.data, { expect: 'NOT_OWNER', topic: owner, ...(base.date !== undefined && { date: base.date }) });
+  // Sent by another agency's producer into the owner's topic; read offline it is that agency's event,
+  // held there (the live normalizer rejects it: AGENCY_MISMATCH).
+  b.send(stray, base.type, base.data, { expect: 'HELD', topic: owner, ...(base.date !== undefined && { date: base.date }) });
 }
 
 function futureDated(b: ScriptBuilder): void {
@@ -272,18 +273,20 @@ function notOwner(b: ScriptBuilder): void {
     }
     return;
   }
+  // Another agency's event for an owned employee is held (events.md): NOT_OWNER in the end unless
+  // the owner changes to that agency (or to nobody) later in the script — the model decides.
   const stray = otherAgency(b, owner);
   const x = rng.float();
   if (x < 0.5) {
     const base = freshRecord(b, stray);
-    b.send(stray, base.type, base.data, { expect: 'NOT_OWNER', ...(base.date !== undefined && { date: base.date }) });
+    b.send(stray, base.type, base.data, { expect: 'HELD', ...(base.date !== undefined && { date: base.date }) });
   } else if (x < 0.75) {
     const data: Payload = { name: b.emp.name, employmentType: b.emp.employmentType, jobGroup: b.emp.jobGroup };
-    b.send(stray, 'ipasn.employee.upserted', data, { expect: 'NOT_OWNER' });
+    b.send(stray, 'ipasn.employee.upserted', data, { expect: 'HELD' });
   } else if (x < 0.9) {
-    b.send(stray, 'ipasn.employee.transferred', { toAgencyCode: owner }, { expect: 'NOT_OWNER' });
+    b.send(stray, 'ipasn.employee.transferred', { toAgencyCode: owner }, { expect: 'HELD' });
   } else {
-    b.send(stray, 'ipasn.employee.separated', { reason: 'OTHER' }, { expect: 'NOT_OWNER' });
+    b.send(stray, 'ipasn.employee.separated', { reason: 'OTHER' }, { expect: 'HELD' });
   }
 }
 

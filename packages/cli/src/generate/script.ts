@@ -1,8 +1,10 @@
 /**
  * One employee's part of the stream, built in order against a small model of the ownership table
- * (events.md "Records, ownership and order"). Every line carries the outcome the generator intends;
- * the model only double-checks the generator's own intent (a mismatch is a generator bug), it never
- * asks the normalizer or the rules package.
+ * (events.md "Records, ownership and order"), holds included: an event from an agency that is not
+ * the owner of an owned employee is held, and decided when the owner changes (or NOT_OWNER at the
+ * end: offline at the end of the input, live when its hold ends). Every line carries the outcome the
+ * generator intends; the model only double-checks the generator's own intent (a mismatch is a
+ * generator bug), it never asks the normalizer or the rules package.
  */
 import type { EventType, RejectReason } from '@ipasn/contracts';
 import { jakartaMidnightMs, jakartaTimestamp, utcTimestamp } from '../dates.js';
@@ -13,6 +15,22 @@ import type { Payload } from './records.js';
 import { wireEvent, type WireEvent } from './wire.js';
 
 export type Outcome = 'ACCEPTED' | RejectReason;
+/** What `send` may be told to expect: an outcome, or that the event is held (decided later). */
+export type Intent = Outcome | 'HELD';
+/** A held line's fate: applied or decided when the owner changed, or still held at the end. */
+export type HoldFate = 'RELEASED' | 'NOT_RELEASED';
+
+/** SCORER_HOLD_MAX's default: the generator never holds more per employee. */
+const HOLD_MAX = 100;
+
+interface HeldEntry {
+  line: Line;
+  agency: string;
+  type: EventType;
+  data: Payload;
+  /** False for a line the normalizer rejects live (AGENCY_MISMATCH): held offline only. */
+  live: boolean;
+}
 
 export interface Line {
   text: string;
@@ -30,11 +48,13 @@ export interface Line {
   timeMs: number;
   /** The employee's owner after this line (null: inactive). */
   owner: string | null;
+  /** Set for a line held offline (and live, unless the normalizer rejects it): its fate. */
+  held?: HoldFate;
 }
 
 export interface SendOptions {
   /** What the generator intends; the ownership model must agree. */
-  expect: Outcome;
+  expect: Intent;
   /** The record's calendar date (day number), so that `time` does not precede it. */
   date?: number;
   /** Route to another agency's topic than the sender's (AGENCY_MISMATCH). */
@@ -52,6 +72,8 @@ export class ScriptBuilder {
   #clock: number;
   #seq = 0;
   #lastOwner: string | null = null;
+  /** Held events, in arrival order. */
+  #held: HeldEntry[] = [];
 
   constructor(
     readonly g: GenContext,
@@ -100,8 +122,14 @@ export class ScriptBuilder {
     });
   }
 
-  /** What the ownership table says about `type` from `agency` now. */
-  decide(agency: string, type: EventType, data: Payload): Outcome {
+  /** What the ownership table says about `type` from `agency` now, holds included. */
+  decide(agency: string, type: EventType, data: Payload): Intent {
+    if (this.owner !== null && this.owner !== agency) return this.#held.length < HOLD_MAX ? 'HELD' : 'NOT_OWNER';
+    return this.#table(agency, type, data);
+  }
+
+  /** The ownership table alone (events.md). */
+  #table(agency: string, type: EventType, data: Payload): Outcome {
     const mayRecord = this.owner === null || this.owner === agency;
     switch (type) {
       case 'ipasn.employee.upserted':
@@ -126,27 +154,75 @@ export class ScriptBuilder {
     if (decided !== opts.expect) {
       throw new Error(`generator bug: ${type} from ${agency} for ${this.nip} is ${decided}, intended ${opts.expect}`);
     }
+    return this.#send(agency, type, data, decided, opts);
+  }
+
+  /** Sends an event whose outcome is whatever the model decides now (after holds may have moved the owner). */
+  sendAsModelled(agency: string, type: EventType, data: Payload, opts: Omit<SendOptions, 'expect'> = {}): Line {
+    return this.#send(agency, type, data, this.decide(agency, type, data), opts);
+  }
+
+  #send(agency: string, type: EventType, data: Payload, decided: Intent, opts: Omit<SendOptions, 'expect'>): Line {
     const timeMs = this.tick(opts.date);
     const wire = this.wire(agency, type, { ...data }, timeMs);
     const messy = opts.messy !== false && this.g.rng.chance(this.g.opts.messy) ? makeMessy(this.g, wire, timeMs) : [];
-    if (decided === 'ACCEPTED') {
-      this.#apply(agency, type, data);
-      if (this.owner !== null) this.#lastOwner = this.owner;
-    }
     const routedElsewhere = opts.topic !== undefined && opts.topic !== agency;
+    // A held line's outcome is provisional (NOT_OWNER) until it is released or the script ends.
+    const outcome: Outcome = decided === 'HELD' ? 'NOT_OWNER' : decided;
     const line: Line = {
       text: JSON.stringify(wire),
       type,
       topic: opts.topic ?? agency,
-      outcome: routedElsewhere ? 'AGENCY_MISMATCH' : decided,
-      offline: decided,
+      outcome: routedElsewhere ? 'AGENCY_MISMATCH' : outcome,
+      offline: outcome,
       messy,
       wire: decided === 'ACCEPTED' && !routedElsewhere ? wire : undefined,
       timeMs,
       owner: this.owner,
     };
+    if (decided === 'HELD') {
+      line.held = 'NOT_RELEASED';
+      this.#held.push({ line, agency, type, data, live: !routedElsewhere });
+    }
+    // Only what the normalizer passes live changes the model (a mismatched line is never applied live).
+    if (decided === 'ACCEPTED' && !routedElsewhere) this.#apply(agency, type, data);
+    line.owner = this.owner;
     this.lines.push(line);
     return line;
+  }
+
+  /**
+   * The end of the employee's script: what is still held stays NOT_OWNER (offline at the end of the
+   * input; live when its hold ends). Returns the lines.
+   */
+  finish(): Line[] {
+    this.#held = [];
+    return this.lines;
+  }
+
+  /** The owner changed: re-evaluate the held events in arrival order, from the first after each change. */
+  #release(): void {
+    let again = true;
+    while (again) {
+      again = false;
+      const kept: HeldEntry[] = [];
+      for (const h of this.#held) {
+        if (again || (this.owner !== null && h.agency !== this.owner)) {
+          kept.push(h);
+          continue;
+        }
+        const outcome = this.#table(h.agency, h.type, h.data);
+        h.line.held = 'RELEASED';
+        h.line.offline = outcome;
+        if (!h.live) continue; // applied offline only; live it was AGENCY_MISMATCH
+        h.line.outcome = outcome;
+        if (outcome !== 'ACCEPTED') continue;
+        const before = this.owner;
+        this.#apply(h.agency, h.type, h.data, false);
+        if (this.owner !== before) again = true;
+      }
+      this.#held = kept;
+    }
   }
 
   /** Adds a line that is rejected before ownership matters (checks 1–7): state does not change. */
@@ -154,7 +230,14 @@ export class ScriptBuilder {
     this.lines.push({ text, type, topic, outcome: reason, offline: reason, messy: [], wire: undefined, timeMs, owner: this.owner });
   }
 
-  #apply(agency: string, type: EventType, data: Payload): void {
+  #apply(agency: string, type: EventType, data: Payload, release = true): void {
+    const before = this.owner;
+    this.#applyTable(agency, type, data);
+    if (this.owner !== null) this.#lastOwner = this.owner;
+    if (release && this.owner !== before && this.#held.length > 0) this.#release();
+  }
+
+  #applyTable(agency: string, type: EventType, data: Payload): void {
     switch (type) {
       case 'ipasn.education.recorded':
       case 'ipasn.training.recorded':

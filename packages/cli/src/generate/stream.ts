@@ -71,7 +71,7 @@ export function* generateStream(
     const line = slot.lines[slot.pos] as Line;
     slot.pos += 1;
     emitted += 1;
-    acc.line(line.type, line.topic, line.outcome, line.offline, line.messy);
+    acc.line(line.type, line.topic, line.outcome, line.offline, line.messy, line.held);
     if (line.outcome !== 'ACCEPTED' && expect) {
       expect(
         line.offline === line.outcome

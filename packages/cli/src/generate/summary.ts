@@ -4,7 +4,14 @@
  */
 import { EVENT_TYPES, REJECT_REASONS, type EmploymentType, type RejectReason } from '@ipasn/contracts';
 import { MESSY_FORMS, type MessyForm } from './messy.js';
-import type { Outcome } from './script.js';
+import type { HoldFate, Outcome } from './script.js';
+
+/** Events held for a change of owner (events.md): of them, released (applied or decided then), and not released (NOT_OWNER in the end). */
+export interface HoldCounts {
+  held: number;
+  released: number;
+  notReleased: number;
+}
 
 export interface Headcount {
   PNS: number;
@@ -28,8 +35,14 @@ export interface GeneratorSummary {
   accepted: number;
   acceptedByType: Record<string, number>;
   rejects: { total: number; byReason: Record<RejectReason, number> };
-  /** As `ipasn score` reads the file without `--agency`: AGENCY_MISMATCH lines are NOT_OWNER there. */
-  offline: { accepted: number; rejects: { total: number; byReason: Record<RejectReason, number> } };
+  /**
+   * Held by the scorer (counted in `accepted` or `rejects` by their final outcome). The not released
+   * ones are NOT_OWNER: offline at the end of the input, live on ipasn.dlq once their hold ends
+   * (SCORER_HOLD_HOURS) — until then the live scorer holds them.
+   */
+  holds: HoldCounts;
+  /** As `ipasn score` reads the file without `--agency`: AGENCY_MISMATCH lines are another agency's events there (held, usually NOT_OWNER). */
+  offline: { accepted: number; rejects: { total: number; byReason: Record<RejectReason, number> }; holds: HoldCounts };
   duplicates: number;
   messy: { events: number; byForm: Record<MessyForm, number> };
   /** Active employees at the end of the stream, by owner. */
@@ -55,6 +68,8 @@ export class Accounting {
   readonly acceptedByType: Record<string, number> = Object.fromEntries(EVENT_TYPES.map((t) => [t, 0]));
   readonly rejects = zeroReasons();
   readonly offlineRejects = zeroReasons();
+  readonly holds: HoldCounts = { held: 0, released: 0, notReleased: 0 };
+  readonly offlineHolds: HoldCounts = { held: 0, released: 0, notReleased: 0 };
   readonly messyForms = Object.fromEntries(MESSY_FORMS.map((f) => [f, 0])) as Record<MessyForm, number>;
   readonly #agencies = new Map<string, AgencyCounts>();
 
@@ -67,8 +82,12 @@ export class Accounting {
     return a;
   }
 
-  line(type: string | null, topic: string, outcome: Outcome, offline: Outcome, messy: readonly MessyForm[]): void {
+  line(type: string | null, topic: string, outcome: Outcome, offline: Outcome, messy: readonly MessyForm[], held?: HoldFate): void {
     this.lines += 1;
+    if (held !== undefined) {
+      count(this.offlineHolds, held);
+      if (outcome !== 'AGENCY_MISMATCH') count(this.holds, held);
+    }
     const t = type ?? OTHER_TYPE;
     this.byType[t] = (this.byType[t] ?? 0) + 1;
     const a = this.#agency(topic);
@@ -126,7 +145,8 @@ export class Accounting {
       accepted: this.lines - rejectTotal - this.duplicates,
       acceptedByType: this.acceptedByType,
       rejects: { total: rejectTotal, byReason: this.rejects },
-      offline: { accepted: this.lines - offlineTotal - this.duplicates, rejects: { total: offlineTotal, byReason: this.offlineRejects } },
+      holds: { ...this.holds },
+      offline: { accepted: this.lines - offlineTotal - this.duplicates, rejects: { total: offlineTotal, byReason: this.offlineRejects }, holds: { ...this.offlineHolds } },
       duplicates: this.duplicates,
       messy: { events: this.messyEvents, byForm: this.messyForms },
       active,
@@ -134,6 +154,12 @@ export class Accounting {
       scoreArgs,
     };
   }
+}
+
+function count(h: HoldCounts, fate: HoldFate): void {
+  h.held += 1;
+  if (fate === 'RELEASED') h.released += 1;
+  else h.notReleased += 1;
 }
 
 function sum(r: Record<string, number>): number {
@@ -148,6 +174,7 @@ export function summaryTable(s: GeneratorSummary): string {
   const rows: string[] = [];
   rows.push(`lines      ${s.lines}   employees ${s.employees}   active ${s.active.total} (PNS ${s.active.PNS}, PPPK ${s.active.PPPK})`);
   rows.push(`accepted   ${s.accepted} (${pct(s.accepted)})   duplicates ${s.duplicates} (${pct(s.duplicates)})   messy ${s.messy.events}`);
+  rows.push(`held       ${s.holds.held}: ${s.holds.released} released when the owner changed, ${s.holds.notReleased} never (NOT_OWNER when the hold ends)`);
   rows.push(`rejects    ${s.rejects.total} (${pct(s.rejects.total)})`);
   for (const r of REJECT_REASONS) {
     const offline = s.offline.rejects.byReason[r];

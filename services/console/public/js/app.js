@@ -6,6 +6,7 @@ import agency from './views/agency.js';
 import pilot from './views/pilot.js';
 import freshness from './views/freshness.js';
 import dlq from './views/dlq.js';
+import held from './views/held.js';
 
 const REFRESH_MS = 5000;
 
@@ -14,6 +15,7 @@ const routes = [
   { pattern: /^#\/agency\/([0-9A-Z]{4})$/, view: agency, nav: 'overview' },
   { pattern: /^#\/pilot$/, view: pilot, nav: 'pilot' },
   { pattern: /^#\/freshness$/, view: freshness, nav: 'freshness' },
+  { pattern: /^#\/held$/, view: held, nav: 'held' },
   { pattern: /^#\/dlq$/, view: dlq, nav: 'dlq' },
 ];
 

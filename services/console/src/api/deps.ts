@@ -21,4 +21,6 @@ export interface ApiDeps {
   redrive: RedriveDeps & { max: number; rate: { max: number; windowMs: number } };
   staleJob: PeriodicJobInfo;
   metrics: ConsoleMetrics;
+  /** SCORER_HOLD_HOURS (shown with the held events). */
+  holdHours: number;
 }

@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps.js';
 import { dlqApi } from './dlq.js';
 import { freshnessApi } from './freshness.js';
 import { historyApi } from './history.js';
+import { heldApi } from './held.js';
 import { metaApi } from './meta.js';
 import { nationalApi } from './national.js';
 import { pilotApi } from './pilot.js';
@@ -16,5 +17,5 @@ import { pilotApi } from './pilot.js';
 export type { ApiDeps, PeriodicJobInfo } from './deps.js';
 
 export async function registerApi(app: FastifyInstance, d: ApiDeps): Promise<void> {
-  for (const area of [agenciesApi, nationalApi, pilotApi, freshnessApi, historyApi, dlqApi, metaApi]) await app.register(area, { ...d, prefix: '/api' });
+  for (const area of [agenciesApi, nationalApi, pilotApi, freshnessApi, historyApi, heldApi, dlqApi, metaApi]) await app.register(area, { ...d, prefix: '/api' });
 }
