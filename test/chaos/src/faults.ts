@@ -4,7 +4,7 @@
  */
 import { freezeInsideTransaction, sleep } from '@ipasn/e2e';
 import { killBroker, killRedis, redisKeys, redisLoadLog, startBroker, startRedis } from './infra.js';
-import { describeFault, SERVICES, type Fault } from './plan.js';
+import { describeFault, SERVICES, type Fault, type ServiceName } from './plan.js';
 import type { ServiceSet } from './services.js';
 
 export interface FaultRecord {
@@ -37,14 +37,23 @@ async function strike(f: Fault, ctx: FaultContext): Promise<{ detail: string; re
   if (f.kind === 'broker') {
     // Frozen (SIGSTOP) right after a transaction's records reached ipasn.events and before its
     // commit, so the broker dies with that transaction provably open.
-    const normalizer = ctx.services.handle('normalizer');
-    const freeze = await freezeInsideTransaction(normalizer, 'ipasn.events', { timeoutMs: 60_000 });
+    // The normalizer on ipasn.events first; once it has read all its input, the scorer on ipasn.scores.
+    let caught: { service: ServiceName; topic: string; partitions: number[] } | undefined;
+    let attempts = 0;
+    for (const [service, topic] of [['normalizer', 'ipasn.events'], ['scorer', 'ipasn.scores'], ['normalizer', 'ipasn.events'], ['scorer', 'ipasn.scores']] as const) {
+      const freeze = await freezeInsideTransaction(ctx.services.handle(service), topic, { timeoutMs: 15_000 });
+      attempts += freeze.attempts;
+      if (freeze.frozen) {
+        caught = { service, topic, partitions: freeze.partitions };
+        break;
+      }
+    }
     const t = Date.now();
     const pid = await killBroker();
-    if (freeze.frozen) normalizer.signal('SIGCONT');
-    const open = freeze.frozen
-      ? `killed while the normalizer's transaction with records on ipasn.events partition(s) ${freeze.partitions.join(',')} was open`
-      : `no open transaction caught in ${freeze.attempts} attempts: killed at a random moment`;
+    if (caught) ctx.services.handle(caught.service).signal('SIGCONT');
+    const open = caught
+      ? `killed while the ${caught.service}'s transaction with records on ${caught.topic} partition(s) ${caught.partitions.join(',')} was open`
+      : `no open transaction caught in ${attempts} attempts: killed at a random moment`;
     await startBroker();
     const upMs = Date.now() - t;
     await allReady(ctx);
@@ -61,21 +70,42 @@ async function strike(f: Fault, ctx: FaultContext): Promise<{ detail: string; re
   return { detail: `pid ${pid}; ${before} keys before the kill, ${after} after the restart (AOF); back after ${(upMs / 1000).toFixed(1)} s${loaded ? `; log: ${loaded}` : ''}`, recoveredMs: Date.now() - t };
 }
 
+/**
+ * Each fault waits for its own point, so a slow recovery (a restarted consumer waits about a session
+ * timeout for the dead member to be evicted) does not push the later faults past the stream's end;
+ * faults on the same target (a service, the broker, Redis) still come one after the other.
+ */
 export async function runFaults(plan: readonly Fault[], ctx: FaultContext): Promise<FaultRecord[]> {
   const done: FaultRecord[] = [];
-  for (const [i, f] of plan.entries()) {
-    let p = 0;
-    for (;;) {
-      p = (await ctx.progress()) ?? p;
-      if (p >= f.at) break;
+  let current = 0;
+  let finished = false;
+  const poller = (async () => {
+    while (!finished) {
+      current = (await ctx.progress()) ?? current;
       await sleep(500);
     }
-    await sleep(f.delayMs);
-    const atMs = Date.now() - ctx.t0;
-    ctx.log(`fault ${i + 1}/${plan.length} at ${(atMs / 1000).toFixed(1)} s (progress ${(p * 100).toFixed(1)}%): ${describeFault(f)}`);
-    const r = await strike(f, ctx);
-    ctx.log(`  ${r.detail}; ready again after ${(r.recoveredMs / 1000).toFixed(1)} s`);
-    done.push({ fault: describeFault(f), atMs, progress: p, ...r });
+  })();
+  const chains = new Map<string, Promise<void>>();
+  const runs = plan.map((f, i) => {
+    const target = f.kind === 'kill' ? f.service : f.kind;
+    const run = (chains.get(target) ?? Promise.resolve()).then(async () => {
+      while (current < f.at) await sleep(250);
+      await sleep(f.delayMs);
+      const p = current;
+      const atMs = Date.now() - ctx.t0;
+      ctx.log(`fault ${i + 1}/${plan.length} at ${(atMs / 1000).toFixed(1)} s (progress ${(p * 100).toFixed(1)}%): ${describeFault(f)}`);
+      const r = await strike(f, ctx);
+      ctx.log(`  fault ${i + 1}: ${r.detail}; ready again after ${(r.recoveredMs / 1000).toFixed(1)} s`);
+      done.push({ fault: describeFault(f), atMs, progress: p, ...r });
+    });
+    chains.set(target, run);
+    return run;
+  });
+  try {
+    await Promise.all(runs);
+  } finally {
+    finished = true;
+    await poller;
   }
-  return done;
+  return done.sort((a, b) => a.atMs - b.atMs);
 }

@@ -81,10 +81,10 @@ async function main(): Promise<number> {
   const plan = faultPlan({ seed, kills, minPerService, broker: !args['no-broker'], redis: !args['no-redis'], from: 0.05, to: 0.85 });
 
   log('starting normalizer, scorer, projector and console (each as its own principal)');
-  const t0 = Date.now();
-  const services = await ServiceSet.start({ SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' }, secrets, logs, t0);
+  const services = await ServiceSet.start({ SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' }, secrets, logs);
   const rejectsFile = join(work, 'publish-rejects.ndjson');
   t = Date.now();
+  services.t0 = t;
   log(`publishing ${stream.summary.lines} lines with ipasn publish; ${plan.length} faults planned`);
   const publishing = cli(['publish', '--credentials', join(secrets, 'kafka', 'users'), '--send-invalid', '--quiet', '--json', '--rejects', rejectsFile, stream.file], {});
   let publishEnd = 0;

@@ -42,8 +42,7 @@ class Supervised {
 
   constructor(
     readonly handle: ServiceHandle,
-    private readonly t0: number,
-    private readonly exits: SelfExit[],
+    private readonly set: ServiceSet,
   ) {}
 
   async watch(): Promise<void> {
@@ -54,7 +53,7 @@ class Supervised {
         await sleep(200);
         continue;
       }
-      this.exits.push({ service: this.handle.name, atMs: Date.now() - this.t0, code: exit.code, signal: exit.signal });
+      this.set.selfExits.push({ service: this.handle.name, atMs: Date.now() - this.set.t0, code: exit.code, signal: exit.signal });
       await sleep(1_000);
       if (!this.stopped && !this.killing && !this.handle.running) await this.handle.restart({ waitReady: false });
     }
@@ -63,16 +62,16 @@ class Supervised {
 
 export class ServiceSet {
   readonly selfExits: SelfExit[] = [];
+  /** Self-exit times are counted from here (main sets it to the publish's start). */
+  t0 = Date.now();
   readonly #services = new Map<ServiceName, Supervised>();
 
-  private constructor(private readonly t0: number) {}
-
   /** Starts every service (env: the run's topic/Redis settings) and waits until each is ready. */
-  static async start(env: Record<string, string>, secrets: string, logDir: string, t0: number): Promise<ServiceSet> {
-    const set = new ServiceSet(t0);
+  static async start(env: Record<string, string>, secrets: string, logDir: string): Promise<ServiceSet> {
+    const set = new ServiceSet();
     for (const name of SERVICES) {
       const handle = await startService(name, { ...env, ...principalEnv(name, secrets) }, { cleanup: false, artifactsDir: logDir });
-      const s = new Supervised(handle, t0, set.selfExits);
+      const s = new Supervised(handle, set);
       set.#services.set(name, s);
       void s.watch();
     }
