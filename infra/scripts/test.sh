@@ -18,6 +18,11 @@ if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then
   bash "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" || die "Chromium is needed by the console's browser tests and could not be installed"
 fi
 cleanup() {
+  # The chaos test (test/chaos/test/chaos-ci.test.ts) runs its own broker and Redis on
+  # KAFKA_PORT + 100 / REDIS_PORT + 100 under .local/chaos-ci and stops them itself; a run cut short
+  # (a timeout) could leave them behind.
+  IPASN_STATE_DIR="$IPASN_ROOT/.local/chaos-ci" "$IPASN_ROOT/infra/redis/stop.sh" >/dev/null 2>&1 || true
+  IPASN_STATE_DIR="$IPASN_ROOT/.local/chaos-ci" "$IPASN_ROOT/infra/kafka/stop.sh" >/dev/null 2>&1 || true
   if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
     "$IPASN_ROOT/infra/redis/stop.sh" || true
     "$IPASN_ROOT/infra/kafka/stop.sh" || true
