@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     SCORING_AS_OF: AS_OF,
   };
   const v = await cli(['verify'], cliAdmin);
-  const verifySummary = v.out.split('\n').filter((l) => /^(verify|OK|FAILED| {2}MISMATCH)/u.test(l)).slice(0, 6).join(' / ');
+  const verifySummary = v.out.split('\n').filter((l) => /^(verify as of|OK:|FAILED| {2}MISMATCH)/u.test(l)).slice(0, 6).join(' / ');
   const d = await declared(stream.file, stream.expectFile, rejectsFile);
   const dlq = await checkDlq(topics.dlq, d);
   const ev = await checkEvents(topics.events, d, dlq.scorerRejected);
