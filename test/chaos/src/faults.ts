@@ -23,6 +23,8 @@ export interface FaultContext {
   progress: () => Promise<number | undefined>;
   log: (line: string) => void;
   readyTimeoutMs: number;
+  /** Settles when `ipasn publish` has exited. */
+  publishDone: Promise<unknown>;
 }
 
 async function allReady(ctx: FaultContext): Promise<void> {
@@ -91,6 +93,10 @@ export async function runFaults(plan: readonly Fault[], ctx: FaultContext): Prom
     const run = (chains.get(target) ?? Promise.resolve()).then(async () => {
       while (current < f.at) await sleep(250);
       await sleep(f.delayMs);
+      // `ipasn publish` does not survive a broker restart (it exits 1, "Connection error: connect
+      // ECONNREFUSED", seed 162732672: docs/reliability.md), so the broker dies once everything is
+      // sent, while the services' transactions are still open.
+      if (f.kind === 'broker') await ctx.publishDone;
       const p = current;
       const atMs = Date.now() - ctx.t0;
       ctx.log(`fault ${i + 1}/${plan.length} at ${(atMs / 1000).toFixed(1)} s (progress ${(p * 100).toFixed(1)}%): ${describeFault(f)}`);

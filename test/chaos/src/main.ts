@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   }, 30_000);
   let faults;
   try {
-    faults = await runFaults(plan, { services, t0: t, progress: () => pipelineProgress(groups, stream.summary.lines, approxEvents), log, readyTimeoutMs: 600_000 });
+    faults = await runFaults(plan, { services, t0: t, progress: () => pipelineProgress(groups, stream.summary.lines, approxEvents), log, readyTimeoutMs: 600_000, publishDone: publishing });
     const published = await publishing;
     if (published.code !== 0) throw new Error(`ipasn publish exited ${published.code}: ${published.out.slice(-2_000)}`);
     log('publish done, faults done: waiting for the drain');
