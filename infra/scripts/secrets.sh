@@ -76,7 +76,12 @@ EOF
 # --- Redis users ---------------------------------------------------------------------------------
 for u in "${REDIS_USERS[@]}"; do new_secret "$s/redis/$u.password"; done
 {
-  echo "user default off resetkeys -@all"
+  # `default` is off and has no password: nobody can log in as it. It still needs every command:
+  # Redis 7.0 replays the AOF as the `default` user and re-checks its ACL at each EXEC, so with
+  # `-@all` every MULTI/EXEC block — every Lua script's writes, which Redis 7 logs as MULTI/EXEC —
+  # is refused on load (NOPERM, "ACLs rules changed between the moment the transaction was
+  # accumulated and the EXEC call") and lost at each restart (docs/reliability.md).
+  echo "user default off resetpass ~* &* +@all"
   while read -r kw name rules; do
     [[ $kw == user && $name != default ]] || continue
     [[ -s $s/redis/$name.password ]] || die "infra/redis/users.acl names $name, which has no password (add it to REDIS_USERS in $0)"

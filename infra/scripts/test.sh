@@ -20,6 +20,11 @@ fi
 # The alert-rule tests run Prometheus's promtool (Debian's prometheus package, installed here when absent).
 bash "$IPASN_ROOT/infra/observability/ensure-promtool.sh" || die "promtool is needed by the alert-rule tests and could not be installed"
 cleanup() {
+  # The chaos test (test/chaos/test/chaos-ci.test.ts) runs its own broker and Redis on
+  # KAFKA_PORT + 100 / REDIS_PORT + 100 under .local/chaos-ci and stops them itself; a run cut short
+  # (a timeout) could leave them behind.
+  IPASN_STATE_DIR="$IPASN_ROOT/.local/chaos-ci" "$IPASN_ROOT/infra/redis/stop.sh" >/dev/null 2>&1 || true
+  IPASN_STATE_DIR="$IPASN_ROOT/.local/chaos-ci" "$IPASN_ROOT/infra/kafka/stop.sh" >/dev/null 2>&1 || true
   if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
     "$IPASN_ROOT/infra/redis/stop.sh" || true
     "$IPASN_ROOT/infra/kafka/stop.sh" || true

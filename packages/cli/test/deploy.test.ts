@@ -399,7 +399,7 @@ describe('infra/deploy/compose.yaml is secure by default', () => {
     expect(statSync(generated).mode & 0o777).toBe(0o700);
     expect(statSync(join(generated, 'kafka', 'ca.key')).mode & 0o777).toBe(0o600);
     const acl = readFileSync(join(generated, 'redis', 'users.acl'), 'utf8');
-    expect(acl.split('\n')[0]).toBe('user default off resetkeys -@all');
+    expect(acl.split('\n')[0]).toBe('user default off resetpass ~* &* +@all');
     expect(acl).not.toMatch(/nopass/u);
     for (const u of ['normalizer', 'scorer', 'projector', 'console']) expect(acl, u).toMatch(new RegExp(`^user ${u} on #[0-9a-f]{64} `, 'mu'));
     // A principal per service, per agency, and the cluster's own, each with a password to format with.

@@ -1,0 +1,57 @@
+/**
+ * The fault plan: which fault fires at which point of the run, drawn from a seed so that a run can
+ * be repeated (`--seed`). A point is a share of the pipeline's progress (see progress.ts), not a
+ * wall-clock time: the same seed hits the same stage of the stream on a fast or a slow machine.
+ */
+export type ServiceName = 'normalizer' | 'scorer' | 'projector' | 'console';
+export const SERVICES: readonly ServiceName[] = ['normalizer', 'scorer', 'projector', 'console'];
+
+export type Fault =
+  | { kind: 'kill'; service: ServiceName; at: number; delayMs: number }
+  | { kind: 'broker'; at: number; delayMs: number }
+  | { kind: 'redis'; at: number; delayMs: number };
+
+/** mulberry32: small, fast, and the same on every platform. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface PlanOptions {
+  seed: number;
+  /** SIGKILLs of service instances; each service gets `minPerService` first, the rest at random. */
+  kills: number;
+  minPerService: number;
+  broker: boolean;
+  redis: boolean;
+  /** Faults fire between these shares of the progress. */
+  from: number;
+  to: number;
+}
+
+export function faultPlan(o: PlanOptions): Fault[] {
+  const random = prng(o.seed);
+  const targets: ServiceName[] = [];
+  for (const s of SERVICES) for (let i = 0; i < o.minPerService && targets.length < o.kills; i++) targets.push(s);
+  while (targets.length < o.kills) targets.push(SERVICES[Math.floor(random() * 3)]!); // the extra kills go to the stream's services
+  const kinds: ({ kind: 'kill'; service: ServiceName } | { kind: 'broker' } | { kind: 'redis' })[] = targets.map((service) => ({ kind: 'kill', service }));
+  if (o.broker) kinds.push({ kind: 'broker' });
+  if (o.redis) kinds.push({ kind: 'redis' });
+  // Fisher–Yates, then increasing points: the order of the faults is random too.
+  for (let i = kinds.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [kinds[i], kinds[j]] = [kinds[j]!, kinds[i]!];
+  }
+  const points = kinds.map(() => o.from + random() * (o.to - o.from)).sort((a, b) => a - b);
+  return kinds.map((k, i) => ({ ...k, at: points[i]!, delayMs: Math.floor(random() * 1_000) }));
+}
+
+export function describeFault(f: Fault): string {
+  return f.kind === 'kill' ? `SIGKILL ${f.service}` : f.kind === 'broker' ? 'SIGKILL the Kafka broker' : 'SIGKILL Redis';
+}
