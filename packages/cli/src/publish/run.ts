@@ -76,7 +76,11 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
   }
 
   const progress = rateProgress({ label: flags.dryRun ? 'publish (dry run)' : 'publish', unit: 'events', totalBytes: input.size, silent: flags.quiet ?? false });
-  const sender = sink ? new BatchSender(sink, flags.batchSize) : undefined;
+  const sender = sink
+    ? new BatchSender(sink, flags.batchSize, undefined, {
+        onRetry: (err, attempt, waitMs) => progress.log(`the broker is unreachable (${err.message}); sending the batch again in ${Math.round(waitMs / 1000)} s (attempt ${attempt + 1})`),
+      })
+    : undefined;
   const report = (r: LocalReject): void => {
     const text = flags.json || rejectsOut ? JSON.stringify(r) : rejectText(r);
     if (rejectsOut) rejectsOut.write(`${text}\n`);

@@ -3,8 +3,32 @@
  * requests of up to `batchSize` messages (and ~800 KB), and the next batch is filled while the
  * previous one is in flight (one request at a time, as the idempotent producer requires, so the
  * order of each key's messages is the input order).
+ *
+ * A broker outage does not end a publish: a batch that failed on a connection loss (kafkajs gives up
+ * reconnecting after its client retry budget, about 25 s) is sent again, with backoff, for up to
+ * `outageMs`. A batch sent twice is harmless: the normalizer keeps the first copy of each (source,
+ * id) and drops the other (events.md, Duplicates).
  */
+import { isRetriable } from '@ipasn/errors';
 import type { OutMessage } from '@ipasn/kafka';
+
+export interface SendRetry {
+  /** How long a run of connection failures may last before the publish fails; default 5 minutes. */
+  outageMs?: number;
+  /** Told before each new attempt (a warning for the user). */
+  onRetry?: (err: Error, attempt: number, waitMs: number) => void;
+  /** Injected in tests. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** A connection loss worth another attempt: a retriable error, or kafkajs's retries exhausted on one. */
+export function isOutage(err: unknown): boolean {
+  if (isRetriable(err)) return true;
+  const e = err as { name?: unknown; cause?: unknown; originalError?: unknown } | null;
+  if (e && (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSRequestTimeoutError')) return true;
+  return e?.cause !== undefined && e.cause !== err ? isOutage(e.cause) : false;
+}
 
 export interface MessageSink {
   send(messages: readonly OutMessage[]): Promise<void>;
@@ -24,6 +48,7 @@ export class BatchSender {
     private readonly sink: MessageSink,
     private readonly batchSize: number,
     private readonly onSent: (sent: number) => void = () => undefined,
+    private readonly retry: SendRetry = {},
   ) {}
 
   /** Messages acknowledged by the broker so far. */
@@ -60,7 +85,7 @@ export class BatchSender {
     this.#batchBytes = 0;
     this.#requests += 1;
     // Failures are kept and rethrown at the next flush: a rejection must never go unhandled.
-    this.#inFlight = this.sink.send(batch).then(
+    this.#inFlight = this.#sendPatiently(batch).then(
       () => {
         this.#sent += batch.length;
         this.onSent(this.#sent);
@@ -69,6 +94,25 @@ export class BatchSender {
         this.#failed ??= err instanceof Error ? err : new Error(String(err));
       },
     );
+  }
+
+  async #sendPatiently(batch: readonly OutMessage[]): Promise<void> {
+    const now = this.retry.now ?? Date.now;
+    const sleep = this.retry.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const outageMs = this.retry.outageMs ?? 300_000;
+    let since: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.sink.send(batch);
+        return;
+      } catch (err) {
+        since ??= now();
+        if (!isOutage(err) || now() - since >= outageMs) throw err;
+        const waitMs = Math.min(10_000, 500 * 2 ** Math.min(attempt - 1, 5));
+        this.retry.onRetry?.(err instanceof Error ? err : new Error(String(err)), attempt, waitMs);
+        await sleep(waitMs);
+      }
+    }
   }
 
   #check(): void {
