@@ -31,7 +31,7 @@ export interface PipelineOptions {
   clientId?: string;
   /** The evaluation date (SCORING_AS_OF of the scorer whose output is checked); default today in Asia/Jakarta. */
   asOf?: IsoDate | undefined;
-  /** The rule sets to score with; default every shipped one (RULE_SETS). */
+  /** The rule sets to score with: the list in force (the CLI reads IPASN_RULE_SETS_FILE); default the shipped list. */
   ruleSets?: readonly RuleSet[];
   /** Messages per chunk; default 1000. */
   chunkSize?: number;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { jakartaDate, jakartaMidnightMs as jakartaMidnight } from '@ipasn/contracts';
 import { applyChunk, rescore, scoringContext, type EmployeeState, type EventInput, type ScoringContext } from '../src/index.js';
 
 const NIP = '198501012010011001';
-const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000 };
+const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: SHIPPED_RULE_SETS.all, computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000 };
 let n = 0;
 function ev(agency: string, type: CanonicalEvent['type'], data: CanonicalEvent['data'], nip = NIP): CanonicalEvent {
   n++;

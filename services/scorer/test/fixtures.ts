@@ -6,7 +6,7 @@ import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { KeyedTimers } from '@ipasn/queue';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS, type RuleSetList } from '@ipasn/rules';
 import { createRegistry } from '@ipasn/runtime';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { StateStore } from '@ipasn/profiles';
@@ -24,6 +24,10 @@ export interface Harness {
   queueRedis: Redis;
   store: StateStore;
   scorer: Scorer;
+  /** The list the harness's scorer runs with. */
+  ruleSets: RuleSetList;
+  /** Another scorer over the same namespace, as after a restart with another list in force. */
+  scorerWith(ruleSets: RuleSetList): Scorer;
   timers: KeyedTimers;
   /** Feeds canonical events to the scorer as one chunk of partition 0. */
   feed(events: CanonicalEvent[], fromOffset?: number): Promise<void>;
@@ -33,7 +37,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(clock: () => number = Date.now): Promise<Harness> {
+export async function startHarness(clock: () => number = Date.now, ruleSets: RuleSetList = SHIPPED_RULE_SETS): Promise<Harness> {
   const ns = `t${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(ns);
   const logger = silentLogger();
@@ -46,17 +50,9 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
   await producer.connect();
   const timers = new KeyedTimers({ connection: queueRedis, queueName: 'ticks', prefix: `${ns}bull`, logger, now: clock });
   const store = await StateStore.open(redis, ns);
-  const scorer = createScorer({
-    topics,
-    registry,
-    store,
-    producer,
-    timers,
-    ruleSets: Object.values(RULE_SETS),
-    metrics: scorerMetrics(createRegistry('scorer-test')),
-    logger,
-    clock,
-  });
+  const metrics = scorerMetrics(createRegistry('scorer-test'));
+  const scorerWith = (list: RuleSetList): Scorer => createScorer({ topics, registry, store, producer, timers, ruleSets: list.all, metrics, logger, clock });
+  const scorer = scorerWith(ruleSets);
   const scores: ScoreEvent[] = [];
   const consumer = new BatchConsumer({
     kafka,
@@ -81,6 +77,8 @@ export async function startHarness(clock: () => number = Date.now): Promise<Harn
     queueRedis,
     store,
     scorer,
+    ruleSets,
+    scorerWith,
     timers,
     scores,
     async feed(events, fromOffset) {
