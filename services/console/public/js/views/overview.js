@@ -1,7 +1,7 @@
 // Overview: the national rollup under both rule sets, then every agency — index, category
 // distribution, freshness (stale agencies highlighted) — sortable and filterable.
 import { categoryBar, categoryLegend, dimensionMeters } from '../charts.js';
-import { CATEGORIES, RULES_LABEL, ago, card, categoryBadge, fmtIndex, fmtInt, getJson, h, rulesBadge, staleBadge } from '../lib.js';
+import { CATEGORIES, RULES_LABEL, ago, computingBadge, loadRuleSets, ruleColor, card, categoryBadge, fmtIndex, fmtInt, getJson, h, rulesBadge, staleBadge } from '../lib.js';
 
 const COLUMNS = [
   { key: 'code', label: 'Kode', value: (a) => a.code },
@@ -19,7 +19,7 @@ function nationalCard(r) {
   return h(
     'section',
     { class: 'card national', dataset: { rules: r.rules } },
-    h('div', { class: 'card-head' }, h('h2', {}, 'Nasional'), h('span', { class: 'badge rules primary' }, RULES_LABEL[r.rules])),
+    h('div', { class: 'card-head' }, h('h2', {}, 'Nasional'), h('span', { class: 'badge rules primary' }, RULES_LABEL[r.rules] ?? r.rules), computingBadge(r.rules)),
     h('div', { class: 'big' }, h('span', { class: 'big-number' }, fmtIndex(r.index.ASN)), categoryBadge(r.category)),
     h(
       'dl',
@@ -30,7 +30,7 @@ function nationalCard(r) {
       h('div', {}, h('dt', {}, 'Instansi'), h('dd', {}, fmtInt(r.agencies))),
     ),
     categoryBar(r.categories, { height: 10 }),
-    dimensionMeters(r.dimensions, r.rules === 'reformulasi-2024' ? '#2f6fde' : '#7a869a'),
+    dimensionMeters(r.dimensions, ruleColor(r.rules)),
   );
 }
 
@@ -122,7 +122,7 @@ export default {
     return {
       title: 'Ringkasan',
       async update() {
-        const [nat, list] = await Promise.all([getJson('/api/national'), getJson('/api/agencies')]);
+        const [nat, list] = await Promise.all([getJson('/api/national'), getJson('/api/agencies'), loadRuleSets()]);
         nationalBox.replaceChildren(...nat.rollups.map(nationalCard));
         agencies = list.agencies;
         drawRows();
