@@ -47,7 +47,9 @@ describe('ProfileFold and expectedSums', () => {
         .flatMap((p) => SHIPPED_RULE_SETS.all.map((rs) => ({ agencyCode: p.agencyCode!, employmentType: p.employmentType!, rules: rs.id, score: score(p, AS_OF, rs) }))),
     );
     expect(rows.map((r) => summarize(r.agencyCode, r.rules, r.sums))).toEqual(batch);
+    // By agency, then rule-set id.
     expect(rows.map((r) => [r.agencyCode, r.rules])).toEqual([
+      ['3004', 'bkn-2023'],
       ['3004', 'perban-8-2019'],
       ['3004', 'reformulasi-2024'],
     ]);
