@@ -1,6 +1,6 @@
 /**
  * Which rule sets are fully computed for the stored employees (ipasn-rules.md, "Rule sets are
- * data"; docs/runbooks/add-a-rule-set.md). A scorer scores every rule set of its list on every
+ * data"; docs/runbooks.md, "Add a rule set"). A scorer scores every rule set of its list on every
  * change, but an employee nobody touched since a rule set (or a new `version` of one) entered the
  * list has no score under it until `ipasn rescore --rules <id>` fills it in. Two Redis hashes:
  *

@@ -63,14 +63,16 @@ rt.onShutdown('close timers and rescore workers', async () => {
 rt.onShutdown('flush producer', () => producer.close());
 await rt.startOps({ redis: () => redis.status === 'ready' });
 
+// Before any event is applied (on an empty store nothing needs filling in): a rule set, or a version
+// of one, the stored employees were never scored under is marked "being computed" (the console shows
+// it) until `ipasn rescore --rules <id>` fills it in (docs/runbooks.md, "Add a rule set").
+for (const n of await ruleSetStatus.notice(ruleSets.versions, { hasStoredEmployees: await store.hasAny(), now: new Date() })) {
+  rt.logger.warn({ ruleSet: n.id, version: n.version, reason: n.reason }, `rule set ${n.id} v${n.version} is not computed for the stored employees: run ipasn rescore --rules ${n.id}`);
+}
+
 await consumer.start();
 timers?.start(async ({ key }) => {
   await scorer.handleTick(key);
 }, config.SCORER_TIMER_CONCURRENCY);
 workRescores(runs, scorer, ruleSets, ruleSetStatus);
-// A rule set (or a version of one) the stored employees were never scored under: the console marks
-// it "being computed" until `ipasn rescore --rules <id>` fills it in (docs/runbooks/add-a-rule-set.md).
-for (const n of await ruleSetStatus.notice(ruleSets.versions, { hasStoredEmployees: await store.hasAny(), now: new Date() })) {
-  rt.logger.warn({ ruleSet: n.id, version: n.version, reason: n.reason }, `rule set ${n.id} v${n.version} is not computed for the stored employees: run ipasn rescore --rules ${n.id}`);
-}
 rt.logger.info({ group: groupId, asOf: config.SCORING_AS_OF ?? 'live', ruleSets: ruleSets.ids, baseline: ruleSets.baseline.id }, 'scorer started');
