@@ -5,7 +5,9 @@
  * agency's primary, IPASN_AGENCIES_FILE), is computed with no code change by
  *  - `ipasn score --rules all` (four lines per active employee),
  *  - the live pipeline as processes: the scorer's score events, the projector's aggregates, the
- *    console's API (rule-set list, agency, national, pilot), and `ipasn verify`.
+ *    console's API (rule-set list, agency, national, pilot), and `ipasn verify`;
+ * and a new version of it in the running system is noticed by the restarted scorer, marked
+ * "being computed" by the console, and filled in by `ipasn rescore --rules <id>` (no Kafka replay).
  * Nothing in the code names the fourth id: it exists only in the files this test writes.
  */
 import { execFile } from 'node:child_process';
@@ -26,7 +28,7 @@ const FOURTH = 'kota-contoh-2026';
 const EMPLOYEES = 400;
 
 /** bkn-2023's file with another id and other numbers: what an operator does to add a rule set. */
-function writeFourth(dir: string): string {
+function writeFourth(dir: string, version = '3'): string {
   const doc = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', 'rules', 'src', 'data', 'bkn-2023.json'), 'utf8')) as {
     id: string;
     version: string;
@@ -35,7 +37,7 @@ function writeFourth(dir: string): string {
     kompetensi: { columns: { components: { type: string; points: Record<string, number> }[] }[] };
   };
   doc.id = FOURTH;
-  doc.version = '3';
+  doc.version = version;
   doc.title = 'Kota Contoh 2026 (an operator’s rule set, test)';
   doc.status = 'draft';
   for (const col of doc.kompetensi.columns) {
@@ -175,6 +177,29 @@ describe('a fourth rule set named only in configuration', () => {
       const verified = JSON.parse(await cli(['verify', '--json'], env)) as { ok: boolean; agencies: { rules: string; ok: boolean }[] };
       expect(verified.ok).toBe(true);
       expect(new Set(verified.agencies.map((a) => a.rules))).toEqual(new Set(['perban-8-2019', 'reformulasi-2024', 'bkn-2023', FOURTH]));
+
+      // A new version of the fourth file in the running system: the restarted scorer notices it, the
+      // console marks it "being computed", `ipasn rescore --rules <id>` fills it in without a replay.
+      writeFourth(dir, '4');
+      await scorer.restart({ waitReady: true });
+      await consoleSvc.restart({ waitReady: true });
+      expect(scorer.logs()).toMatch(/rule set kota-contoh-2026 v4 is not computed for the stored employees/u);
+      const marked = await api<{ ruleSets: { id: string; version: string; computing: { version: string; reason: string } | null }[] }>('/api/rule-sets');
+      expect(marked.ruleSets.find((r) => r.id === FOURTH)).toMatchObject({ version: '4', computing: { version: '4', reason: 'version' } });
+      expect(marked.ruleSets.filter((r) => r.computing !== null)).toHaveLength(1);
+      const rescored = JSON.parse((await cli(['rescore', '--rules', FOURTH, '--chunk-size', '100'], env)).trim().split('\n').at(-1)!) as { state: string; result: { employees: number; rescored: number } };
+      expect(rescored.state).toBe('completed');
+      expect(rescored.result.rescored).toBe(active.filter((s) => s.ruleSet === FOURTH).length);
+      expect((await api<{ ruleSets: { computing: unknown }[] }>('/api/rule-sets')).ruleSets.every((r) => r.computing === null)).toBe(true);
+      await waitForDrain(`${ns}ipasn-projector`, [topics.scores], 120_000);
+      const v4 = new Map<string, ScoreEvent>();
+      await scanTopic(topics.scores, (m) => {
+        const sc = decoders.scoreEvent(m.value, m);
+        if (sc.ruleSet === FOURTH && sc.cause.kind === 'RESCORE') v4.set(sc.nip, sc);
+      });
+      expect(v4.size).toBe(rescored.result.rescored);
+      expect([...v4.values()].every((sc) => sc.ruleSetVersion === '4')).toBe(true);
+      expect((JSON.parse(await cli(['verify', '--json', '--rules', FOURTH], env)) as { ok: boolean }).ok).toBe(true);
     },
     10 * 60_000,
   );
