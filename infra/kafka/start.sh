@@ -10,7 +10,11 @@ mkdir -p "$dir/data" "$dir/logs"
 if pid_alive "$pidf"; then
   log "Kafka already running (pid $(cat "$pidf"), $KAFKA_BROKERS, $(cat "$dir/data/.ipasn-mode" 2>/dev/null || echo '?'))"
   [[ $(cat "$dir/data/.ipasn-mode" 2>/dev/null) == "$mode" ]] || die "the running broker is not $mode: stop it (npm run down) first"
-  exec "$(dirname "$0")/wait.sh"
+  "$(dirname "$0")/wait.sh"
+  [[ $mode == secure ]] || exit 0
+  # Principals added since it started (a new agency, a new service): their secrets, then their SCRAM users.
+  "$IPASN_ROOT/infra/scripts/secrets.sh"
+  exec "$(dirname "$0")/scram-users.sh"
 fi
 if port_open "$KAFKA_PORT"; then
   die "port $KAFKA_PORT is taken by a process that is not ours: stop it or set KAFKA_PORT"

@@ -118,7 +118,7 @@ ensure_built() {
 # The services `npm run up` starts, in start order (only those that exist and are built).
 services_in_start_order() {
   local svc
-  for svc in normalizer scorer projector console; do
+  for svc in normalizer scorer projector console gateway; do
     [[ -f "$IPASN_ROOT/services/$svc/dist/main.js" ]] && echo "$svc"
   done
   return 0

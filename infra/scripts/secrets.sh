@@ -10,6 +10,9 @@
 #   kafka/admin.properties               client config for Kafka's own tools, as admin
 #   redis/<user>.password, redis/users.acl  Redis ACL users (infra/redis/users.acl + hashed passwords)
 #   console/session-secret               the console's cookie-signing secret
+#   gateway/tls.pem, tls.key             the HTTP gateway's certificate (signed by the local CA; SANs as the broker's)
+#   gateway/tokens/agency-<code>.token   each agency's gateway API token (to hand over), and
+#   gateway/tokens.db                    their SHA-256 hashes, what the gateway reads (gateway-tokens.sh)
 #
 # Idempotent: an existing secret is kept; a principal that is new (an agency added to the list)
 # gets its password here and its SCRAM credential from infra/kafka/start.sh.
@@ -20,19 +23,19 @@ source "$(dirname "$0")/lib.sh"
 # The Kafka principals with SCRAM credentials. The services' and tools' names are fixed; one per
 # agency of the list in force (IPASN_AGENCIES_FILE or the shipped list).
 kafka_principals() {
-  printf '%s\n' broker admin normalizer scorer projector console cli-admin reader
+  printf '%s\n' broker admin normalizer scorer projector console gateway cli-admin reader
   local file="${IPASN_AGENCIES_FILE:-$IPASN_ROOT/packages/contracts/src/data/agencies.json}"
   node -e 'for (const a of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).agencies) console.log(`agency-${a.code}`)' "$file" \
     || die "cannot read the agency list $file"
 }
-REDIS_USERS=(admin normalizer scorer projector console cli)
+REDIS_USERS=(admin normalizer scorer projector console cli gateway)
 
 [[ ${1:-} == principals ]] && { kafka_principals; exit 0; }
 
 umask 077
 s="$IPASN_SECRETS_DIR"
-mkdir -p "$s/kafka/users" "$s/redis" "$s/console"
-chmod 700 "$s" "$s/kafka" "$s/kafka/users" "$s/redis" "$s/console"
+mkdir -p "$s/kafka/users" "$s/redis" "$s/console" "$s/gateway/tokens"
+chmod 700 "$s" "$s/kafka" "$s/kafka/users" "$s/redis" "$s/console" "$s/gateway" "$s/gateway/tokens"
 
 # new_secret FILE: a random 192-bit hex password, written once.
 new_secret() { [[ -s $1 ]] || openssl rand -hex 24 >"$1"; }
@@ -83,4 +86,19 @@ for u in "${REDIS_USERS[@]}"; do new_secret "$s/redis/$u.password"; done
 
 # --- Console -------------------------------------------------------------------------------------
 [[ -s $s/console/session-secret ]] || openssl rand -base64 48 | tr -d '\n' >"$s/console/session-secret"
+
+# --- Gateway -------------------------------------------------------------------------------------
+# Its HTTPS certificate, signed by the local CA (agencies' curl trusts kafka/ca.pem, like the broker's).
+g="$s/gateway"
+if [[ ! -s $g/tls.pem || ! -s $g/tls.key || $k/ca.pem -nt $g/tls.pem ]]; then
+  log "generating the gateway's TLS certificate (SANs IP:127.0.0.1, DNS:localhost)"
+  openssl req -newkey rsa:3072 -nodes -subj "/CN=localhost" -keyout "$g/tls.key" -out "$g/tls.csr" 2>/dev/null \
+    || die "openssl could not create the gateway key"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$g/tls.ext"
+  openssl x509 -req -in "$g/tls.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -CAcreateserial -days 825 \
+    -extfile "$g/tls.ext" -out "$g/tls.pem" 2>/dev/null || die "openssl could not sign the gateway certificate"
+  rm -f "$g/tls.csr" "$g/tls.ext"
+fi
+# One API token per agency of the list that never had one (a revoked agency is not re-issued).
+"$IPASN_ROOT/infra/scripts/gateway-tokens.sh" ensure
 find "$s" -type f -exec chmod 600 {} +

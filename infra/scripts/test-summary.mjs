@@ -8,10 +8,12 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
-for (const group of ['packages', 'services', 'examples', 'test']) {
+// Folders of packages, and single packages (a workspace that is itself the folder).
+const SINGLE = new Set(['test', 'infra/observability']);
+for (const group of ['packages', 'services', 'examples', 'test', 'infra/observability']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
-  const pkgs = group === 'test' ? [''] : readdirSync(dir);
+  const pkgs = SINGLE.has(group) ? [''] : readdirSync(dir);
   for (const pkg of pkgs) {
     const pkgDir = join(dir, pkg);
     if (!existsSync(join(pkgDir, 'package.json'))) continue;

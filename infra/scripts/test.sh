@@ -17,6 +17,8 @@ log "runtime: node $(node --version) ($(command -v node)); Kafka broker $(sed -n
 if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then
   bash "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" || die "Chromium is needed by the console's browser tests and could not be installed"
 fi
+# The alert-rule tests run Prometheus's promtool (Debian's prometheus package, installed here when absent).
+bash "$IPASN_ROOT/infra/observability/ensure-promtool.sh" || die "promtool is needed by the alert-rule tests and could not be installed"
 cleanup() {
   if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
     "$IPASN_ROOT/infra/redis/stop.sh" || true
@@ -30,7 +32,7 @@ log "the README's ipasn commands, as written"
 bash "$IPASN_ROOT/infra/scripts/readme-check.sh" || status=1
 log "lint + typecheck"
 npx turbo run lint typecheck --output-logs=errors-only || status=1
-rm -rf packages/*/.vitest services/*/.vitest examples/*/.vitest test/.vitest
+rm -rf packages/*/.vitest services/*/.vitest examples/*/.vitest test/.vitest infra/observability/.vitest
 log "tests (unit + integration against Kafka $KAFKA_BROKERS and Redis $REDIS_URL)"
 # One package at a time: the integration tests share one broker on 2 cores.
 npx turbo run test --concurrency=1 --continue -- --reporter=default --reporter=json \

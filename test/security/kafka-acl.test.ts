@@ -80,6 +80,11 @@ describe('Kafka: authentication and ACLs', () => {
     expect(await produce(as('scorer'), topics.scores)).toBe('ok');
     expect(await produce(as('scorer'), topics.events)).toMatch(DENIED);
     expect(await produce(as('scorer'), topics.ingress('3004'))).toMatch(DENIED);
+    // console: redrives to ingress (normalizer rejects) and to ipasn.events (scorer rejects), nothing else.
+    expect(await produce(as('console'), topics.ingress('3004'))).toBe('ok');
+    expect(await produce(as('console'), topics.events)).toBe('ok');
+    expect(await produce(as('console'), topics.scores)).toMatch(DENIED);
+    expect(await produce(as('console'), topics.dlq)).toMatch(DENIED);
     // projector writes nothing.
     expect(await produce(as('projector'), topics.scores)).toMatch(DENIED);
     // reader: score events yes, the DLQ (whole original payloads) no.

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AggregateStore } from '@ipasn/aggregates';
+import { scoreEvent } from '@ipasn/aggregates/testing';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import { silentLogger } from '@ipasn/logger';
 import { deleteRedisKeys, REDIS, testNamespace } from '../src/index.js';
@@ -76,5 +78,20 @@ describe('Redis: one ACL user per service', () => {
         expect(await attempt(() => redis.get(key)), `${c.user} reading ${key}`).toBe('NOPERM');
       }
     }
+  });
+
+  // Agency 4011: the tests above leave plain strings under 3004's aggregate keys.
+  it("the projector writes the aggregates' history as itself; the console reads it and cannot change it", async () => {
+    const projector = await AggregateStore.open(as('projector'), ns);
+    await projector.apply([scoreEvent({ nip: '199001012020121001', version: 1, agencyCode: '4011', previousAgencyCode: null })]);
+    await projector.recordHistory([{ agencyCode: '4011', rules: 'perban-8-2019' }], Date.UTC(2026, 0, 5, 10));
+    const reader = as('console');
+    const console = await AggregateStore.open(reader, ns);
+    const h = await console.readHistory('4011', 'perban-8-2019', 'day', Date.UTC(2026, 0, 1));
+    expect(h.samples.map((x) => x.PNS.n)).toEqual([1]);
+    const key = `${ns}hist:{4011}:perban-8-2019:d`;
+    expect(await attempt(() => reader.zadd(key, 0, 'forged'))).toBe('NOPERM');
+    expect(await attempt(() => reader.del(key))).toBe('NOPERM');
+    for (const user of ['normalizer', 'scorer']) expect(await attempt(() => as(user).zrange(key, 0, -1)), user).toBe('NOPERM');
   });
 });

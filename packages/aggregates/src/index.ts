@@ -23,3 +23,15 @@ export {
 } from './keys.js';
 export { addSums, headcountOf, nationalOf, rankingOf, NATIONAL, type AgencySumsRow, type NationalSummary, type RankedAgency } from './rollup.js';
 export { AggregateStore, deleteMatching, LUA_DIR, APPLY_RESULTS, type ApplyResult, type LegOutcome, type EventOutcome, type AgencyMeta } from './store.js';
+export {
+  alignedPoints,
+  decodeSample,
+  historyKey,
+  historyPattern,
+  pointOf,
+  RESOLUTIONS,
+  RESOLUTION_NAMES,
+  type HistoryPoint,
+  type HistorySample,
+  type Resolution,
+} from './history.js';

@@ -8,6 +8,7 @@ import { IpasnError } from '@ipasn/errors';
 import { LuaScripts, type Redis } from '@ipasn/redis';
 import { summarize, type AgencySums, type AgencySummary } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
+import { decodeSample, historyArgs, historyKey, RESOLUTION_NAMES, RESOLUTIONS, type HistorySample, type Resolution } from './history.js';
 import { agencyIndexKey, agencyKeys, agencyScanPattern, aggregatePattern, decodeEntry, invalidReason, legsOf, metaKey, parseSums, type Leg, type StoredEntry } from './keys.js';
 import { headcountOf, nationalOf, rankingOf, type AgencySumsRow, type NationalSummary, type RankedAgency } from './rollup.js';
 
@@ -75,6 +76,41 @@ export class AggregateStore {
     );
     const [, legs] = await Promise.all([indexed, Promise.all(calls)]);
     return planned.map((p, i) => ({ event: p.event, invalid: p.invalid, legs: legs[i] ?? [] }));
+  }
+
+  /**
+   * Samples the present sums of each (agency, rule set) into its history series (history.ts), one
+   * history-4.lua call each, all in one round trip. Call it after `apply`, with what changed: the
+   * script reads the sums and writes only history keys, so the aggregates never depend on it.
+   */
+  async recordHistory(touched: readonly { agencyCode: string; rules: string }[], now: number): Promise<void> {
+    const seen = new Set<string>();
+    const args = historyArgs(now);
+    await Promise.all(
+      touched.flatMap(({ agencyCode, rules }) => {
+        if (seen.has(`${agencyCode}|${rules}`)) return [];
+        seen.add(`${agencyCode}|${rules}`);
+        const keys = [agencyKeys(this.prefix, agencyCode, rules).sums, ...RESOLUTION_NAMES.map((r) => historyKey(this.prefix, agencyCode, rules, r))];
+        return [this.scripts.run('history', keys, args)];
+      }),
+    );
+  }
+
+  /**
+   * The samples of one agency and rule set from `from` on, and the newest state known before
+   * `from` (from this resolution, else from a coarser bucket that ended by `from`), for carrying
+   * forward (`alignedPoints`).
+   */
+  async readHistory(agencyCode: string, rules: string, resolution: Resolution, from: number): Promise<{ before: HistorySample | null; samples: HistorySample[] }> {
+    const key = (r: Resolution): string => historyKey(this.prefix, agencyCode, rules, r);
+    const coarser = RESOLUTION_NAMES.slice(RESOLUTION_NAMES.indexOf(resolution) + 1);
+    const [samples, ...befores] = await Promise.all([
+      this.redis.zrangebyscore(key(resolution), from, '+inf'),
+      this.redis.zrevrangebyscore(key(resolution), `(${from}`, '-inf', 'LIMIT', 0, 1),
+      ...coarser.map((r) => this.redis.zrevrangebyscore(key(r), from - RESOLUTIONS[r].widthMs, '-inf', 'LIMIT', 0, 1)),
+    ]);
+    const before = befores.map((b) => b[0]).find((b) => b !== undefined);
+    return { before: before === undefined ? null : decodeSample(before), samples: samples.map(decodeSample) };
   }
 
   /** Every agency code written under this prefix, sorted. */

@@ -190,12 +190,27 @@ export async function readRange(kafka: KafkaClient, requests: readonly ReadReque
         if (limit !== undefined && r.delivered >= limit) finish(r);
       },
     });
-    for (const t of reading) {
-      const mine = new Set([...ranges.values()].filter((r) => r.request.topic === t && !r.done).map((r) => r.request.partition));
-      const others = (partitionsOf.get(t) ?? []).filter((p) => !mine.has(p));
-      if (others.length > 0) consumer.pause([{ topic: t, partitions: others }]);
+    const position = (): void => {
+      for (const t of reading) {
+        const mine = new Set([...ranges.values()].filter((r) => r.request.topic === t && !r.done).map((r) => r.request.partition));
+        const others = (partitionsOf.get(t) ?? []).filter((p) => !mine.has(p));
+        if (others.length > 0) consumer.pause([{ topic: t, partitions: others }]);
+      }
+      for (const r of ranges.values()) if (!r.done) consumer.seek({ topic: r.request.topic, partition: r.request.partition, offset: r.next.toString() });
+    };
+    // kafkajs's run() can return while its first start is being retried (e.g. the group
+    // coordinator of a freshly started broker is not ready): pause and seek then throw "Consumer
+    // group was not initialized" until the retry has created the group. Try again until it has.
+    for (;;) {
+      try {
+        position();
+        break;
+      } catch (err) {
+        if (failed) break; // the watchdog or a timeout gave up: `done` rejects with why
+        if (!(err instanceof Error) || !/not initialized/u.test(err.message)) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
-    for (const r of ranges.values()) if (!r.done) consumer.seek({ topic: r.request.topic, partition: r.request.partition, offset: r.from.toString() });
     await done;
     return results();
   } finally {

@@ -16,3 +16,4 @@ export { CATALOG, type Catalog, type CatalogEntry } from './catalog.js';
 export { FUTURE_TOLERANCE_MS } from './checks.js';
 export { parseCalendarDate, parseTimestamp } from './calendar.js';
 export { LENGTH_LIMITS, charCount } from './fields.js';
+export { subjectKey } from './key.js';

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   asOf?: IsoDate | undefined;
   /** The rule sets to score with: the list in force (the CLI reads IPASN_RULE_SETS_FILE); default the shipped list. */
   ruleSets?: readonly RuleSet[];
+  /** SCORER_MAX_RECORDS of the scorer whose output is rebuilt or checked; default 1,000 (the scorer's). */
+  maxRecords?: number | undefined;
   /** Messages per chunk; default 1000. */
   chunkSize?: number;
   onProgress?: (progress: Progress) => void;

@@ -85,7 +85,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
       undecodable += decoded.undecodable.length;
       try {
         // The scorer's context per chunk: a pinned date is not time-driven; a live one is today's.
-        await applyEventChunk(store, decoded.inputs, () => scoringContext({ ruleSets, now: Date.now(), asOf: options.asOf }), {
+        await applyEventChunk(store, decoded.inputs, () => scoringContext({ ruleSets, now: Date.now(), asOf: options.asOf, maxRecords: options.maxRecords }), {
           // A conflict means a scorer is running: the rebuild would race it.
           onConflict: 'fail',
           afterWrite: ({ result }) => {

@@ -55,9 +55,12 @@ export class ProfileFold {
   readonly #profiles = new Map<string, Profile>();
   rejected = 0;
 
+  /** `maxRecords`: the scorer's SCORER_MAX_RECORDS (a new record beyond it is TOO_MANY_RECORDS). */
+  constructor(private readonly maxRecords: number = DEFAULT_MAX_RECORDS) {}
+
   add(event: CanonicalEvent): void {
-    // The scorer's checks 8–10, record limit included (at its default: SCORER_MAX_RECORDS).
-    const r = applyWithinLimit(this.#profiles.get(event.nip) ?? emptyProfile(event.nip), event, DEFAULT_MAX_RECORDS);
+    // The scorer's checks 8–10, record limit included.
+    const r = applyWithinLimit(this.#profiles.get(event.nip) ?? emptyProfile(event.nip), event, this.maxRecords);
     if (r.ok) this.#profiles.set(event.nip, minimize(r.profile));
     else this.rejected++;
   }
@@ -133,7 +136,7 @@ export function compareRows(expected: readonly AgencySumsRow[], actual: readonly
 /** Reads ipasn.events to its current end and folds it (no Redis involved). */
 export async function foldEvents(clients: Clients, options: PipelineOptions): Promise<{ fold: ProfileFold; events: number; undecodable: number }> {
   const registry = SchemaRegistry.load();
-  const fold = new ProfileFold();
+  const fold = new ProfileFold(options.maxRecords);
   let undecodable = 0;
   let total = 0;
   let done = 0;

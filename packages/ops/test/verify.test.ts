@@ -55,6 +55,24 @@ describe('ProfileFold and expectedSums', () => {
     ]);
   });
 
+  it('applies the scorer’s record limit it is given (TOO_MANY_RECORDS is skipped, replacing a record is not)', () => {
+    const training = (recordId: string, hours: number) => ev('4011', N1, 'ipasn.training.recorded', { recordId, kind: 'TECHNICAL', hours, completedOn: '2024-07-01' });
+    const limited = new ProfileFold(2);
+    const unlimited = new ProfileFold();
+    for (const f of [limited, unlimited]) {
+      f.add(ev('4011', N1, 'ipasn.employee.upserted', { name: 'A', employmentType: 'PNS', jobGroup: 'PELAKSANA' }));
+      f.add(training('t1', 8));
+      f.add(training('t2', 8));
+      f.add(training('t3', 8)); // a third record: over a limit of 2
+      f.add(training('t1', 16)); // replacing one is still allowed
+    }
+    expect(limited.rejected).toBe(1);
+    expect(unlimited.rejected).toBe(0);
+    const [profile] = [...limited.profiles()];
+    expect(JSON.stringify(profile)).not.toContain('"t3"');
+    expect(JSON.stringify([...unlimited.profiles()][0])).toContain('"t3"');
+  });
+
   it('scores with the given date and rule sets only', () => {
     const fold = new ProfileFold();
     fold.add(ev('4011', N1, 'ipasn.employee.upserted', { name: 'A', employmentType: 'PNS', jobGroup: 'PELAKSANA' }));

@@ -5,16 +5,37 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fastify, type FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { Logger } from '@ipasn/logger';
 
 export type { FastifyInstance };
 
+/** 1 while every readiness check passes (evaluated on scrape, like `/readyz`), else 0. */
+export const READY_METRIC = 'ipasn_service_ready';
+
+/**
+ * A service's registry: every sample carries `service`, and the client library's standard process
+ * and Node.js metrics keep their standard names (`process_cpu_seconds_total`,
+ * `process_resident_memory_bytes`, `nodejs_*`), which dashboards and exporters expect.
+ */
 export function createRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry, prefix: 'ipasn_process_' });
+  collectDefaultMetrics({ register: registry });
   return registry;
+}
+
+async function failingChecks(readiness: OpsServerOptions['readiness']): Promise<string[]> {
+  const results = await Promise.all(
+    Object.entries(readiness).map(async ([name, check]) => {
+      try {
+        return [name, await check()] as const;
+      } catch {
+        return [name, false] as const;
+      }
+    }),
+  );
+  return results.filter(([, ok]) => !ok).map(([name]) => name);
 }
 
 export interface OpsServerOptions {
@@ -27,22 +48,29 @@ export interface OpsServerOptions {
   readiness: Record<string, () => boolean | Promise<boolean>>;
   /** Where to write the bound port (up.sh waits on `/readyz` through it). */
   portFile?: string | undefined;
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs): `request.ip` is
+   * then the client's, so per-address limits count clients, not the proxy. Empty: the header is
+   * ignored (a client cannot pick its own address).
+   */
+  trustProxy?: readonly string[] | undefined;
 }
 
 export async function startOpsServer(options: OpsServerOptions, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }> {
-  const app = fastify({ logger: false });
+  const app = fastify({ logger: false, trustProxy: options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false });
+  if (!options.registry.getSingleMetric(READY_METRIC)) {
+    new Gauge({
+      name: READY_METRIC,
+      help: '1 while every readiness check of the service passes (what /readyz answers 200 to), else 0',
+      registers: [options.registry],
+      async collect() {
+        this.set((await failingChecks(options.readiness)).length === 0 ? 1 : 0);
+      },
+    });
+  }
   app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    const results = await Promise.all(
-      Object.entries(options.readiness).map(async ([name, check]) => {
-        try {
-          return [name, await check()] as const;
-        } catch {
-          return [name, false] as const;
-        }
-      }),
-    );
-    const failing = results.filter(([, ok]) => !ok).map(([name]) => name);
+    const failing = await failingChecks(options.readiness);
     return reply.code(failing.length === 0 ? 200 : 503).send({ ready: failing.length === 0, failing });
   });
   app.get('/metrics', async (_req, reply) => {

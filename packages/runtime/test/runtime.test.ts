@@ -55,12 +55,16 @@ describe('ops server', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const notReady = await fetch(`${base}/readyz`);
       expect(notReady.status).toBe(503);
+      expect(await (await fetch(`${base}/metrics`)).text()).toContain('ipasn_service_ready{service="test"} 0');
       expect(await notReady.json()).toEqual({ ready: false, failing: ['kafka'] });
       kafkaReady = true;
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('ipasn_test_things_total{service="test"} 3');
-      expect(metrics).toContain('ipasn_process_');
+      expect(metrics).toContain('ipasn_service_ready{service="test"} 1');
+      // The client library's standard names (dashboards and alert rules query them).
+      expect(metrics).toMatch(/^process_cpu_seconds_total\{service="test"\} /mu);
+      expect(metrics).toMatch(/^process_resident_memory_bytes\{service="test"\} /mu);
     } finally {
       await app.close();
     }

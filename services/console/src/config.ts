@@ -35,6 +35,16 @@ export const consoleConfigSchema = baseConfigSchema.extend({
    * `host:port`, comma-separated. Add the name a proxy or the browser uses to reach it.
    */
   CONSOLE_ALLOWED_HOSTS: hostList.default(['127.0.0.1', 'localhost', '[::1]']),
+  /**
+   * The reverse proxies in front of the console (addresses or CIDRs, comma-separated) whose
+   * X-Forwarded-For names the client: sign-in limits then count per client, not per proxy.
+   * Default none: the header is ignored, so a client cannot choose the address it is limited by.
+   */
+  CONSOLE_TRUST_PROXY: z
+    .string()
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/u, 'each entry is an IP address or CIDR')))
+    .default([]),
   /** Sign-in attempts per client address per window (then 429 until the window ends). */
   CONSOLE_LOGIN_RATE_MAX: z.coerce.number().int().min(1).max(10_000).default(10),
   CONSOLE_LOGIN_RATE_WINDOW_MS: z.coerce.number().int().min(1_000).default(60_000),

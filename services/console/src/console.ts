@@ -142,7 +142,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
 
     const views: ViewDeps = { store, agencies, ruleSets, ruleSetStatus: new RuleSetStatus(redis, prefix), stale: staleStore, asOf: () => config.SCORING_AS_OF ?? jakartaDate(clock()), clock };
     const routes: { method: string; url: string }[] = [];
-    const ops = { host: config.CONSOLE_HOST, port: config.CONSOLE_PORT, logger, registry, portFile: o.portFile, readiness: { redis: () => redis.status === 'ready', ...o.readiness } };
+    const ops = { host: config.CONSOLE_HOST, port: config.CONSOLE_PORT, trustProxy: config.CONSOLE_TRUST_PROXY, logger, registry, portFile: o.portFile, readiness: { redis: () => redis.status === 'ready', ...o.readiness } };
     const { app, port } = await startOpsServer(ops, (app) =>
       registerWeb(app, {
         logger,

@@ -32,7 +32,10 @@ export interface DlqItem {
   originalFormat: 'json' | 'avro';
   /** The original message as text. */
   original: string;
+  /** Bytes kept in the dead letter (at most 64 KiB, events.md). */
   originalBytes: number;
+  /** The original's full length when the dead letter kept only its first 64 KiB, else null: such a reject cannot be redriven. */
+  originalLength: number | null;
 }
 
 export interface DlqFilter {
@@ -119,6 +122,7 @@ export function toItem(m: InMessage, partition: number, registry: SchemaRegistry
       originalFormat,
       original,
       originalBytes: dl.originalValue.length,
+      originalLength: dl.originalLength,
     },
   };
 }

@@ -31,3 +31,4 @@ export {
   type Role,
   type UsersFile,
 } from './auth/users.js';
+export { consoleMetrics, type ConsoleMetrics } from './metrics.js';

@@ -30,7 +30,11 @@ export interface RedriveRecord {
   eventId: string | null;
 }
 
-export type RedriveStatus = 'redriven' | 'already-redriven' | 'not-found' | 'no-target';
+/**
+ * `truncated`: the dead letter kept only the first 64 KiB of an oversized original (events.md,
+ * Length limits); those bytes are not the event, so there is nothing faithful to send again.
+ */
+export type RedriveStatus = 'redriven' | 'already-redriven' | 'not-found' | 'no-target' | 'truncated';
 
 export interface RedriveResult {
   id: string;
@@ -151,6 +155,10 @@ export async function redrive(deps: RedriveDeps, request: { ids: string[]; by: s
     const f = found.get(id);
     if (!f) {
       results.push({ id, status: 'not-found', target: null, reason: null });
+      continue;
+    }
+    if (f.dl.originalLength !== null) {
+      results.push({ id, status: 'truncated', target: null, reason: f.item.reason });
       continue;
     }
     const target = redriveTarget(f.dl, f.item, deps.topics);

@@ -181,7 +181,8 @@ const dlqItem = obj({
   key: nullable('string'),
   originalFormat: { type: 'string', enum: ['json', 'avro'] },
   original: { type: 'string', description: 'The original message as text (Avro canonical events decoded to JSON)' },
-  originalBytes: { type: 'integer' },
+  originalBytes: { type: 'integer', description: 'Bytes the dead letter kept (at most 64 KiB)' },
+  originalLength: { ...nullable('integer'), description: "The original's full length when only its first 64 KiB were kept (such a reject cannot be redriven), else null" },
   redrive: { anyOf: [redriveRecord, { type: 'null' }] },
 });
 export const dlqPage = obj({
@@ -218,7 +219,7 @@ export const redriveResponse = obj({
     type: 'array',
     items: {
       type: 'object',
-      properties: { id: { type: 'string' }, status: { type: 'string', enum: ['redriven', 'already-redriven', 'not-found', 'no-target'] }, target: nullable('string'), reason: nullable('string'), previous: redriveRecord },
+      properties: { id: { type: 'string' }, status: { type: 'string', enum: ['redriven', 'already-redriven', 'not-found', 'no-target', 'truncated'] }, target: nullable('string'), reason: nullable('string'), previous: redriveRecord },
       required: ['id', 'status', 'target', 'reason'],
       additionalProperties: false,
     },

@@ -161,6 +161,36 @@ describe('DLQ view and redrive (real normalizer, Kafka, Redis)', () => {
     expect(copies[0]?.key?.toString()).toBe(NIP);
   });
 
+  test('a reject cut to 64 KiB is shown as cut and never redriven (its bytes are not the event)', async ({ ns, kafka }) => {
+    const registry = SchemaRegistry.load();
+    const original = Buffer.from(`{"id":"big","pad":"${'x'.repeat(70_000)}"}`);
+    const producer = new BatchProducer(kafka);
+    await producer.connect();
+    await producer.send([
+      deadLetterMessage(ns.topics, registry, {
+        originalValue: original,
+        originalKey: Buffer.from(NIP),
+        reason: 'SCHEMA_INVALID',
+        message: 'pad: unknown field',
+        stage: 'normalizer',
+        sourceTopic: ns.topics.ingress('3004'),
+        sourcePartition: 0,
+        sourceOffset: 77,
+        eventId: null,
+        eventSource: null,
+        eventType: null,
+        agencyCode: '3004',
+        rejectedAt: Date.now(),
+      }),
+    ]);
+    await producer.close();
+    const item = await until('the cut reject', async () => (await getJson<Page>(c, '/api/dlq?reason=SCHEMA_INVALID')).body.items.find((i) => i.source.offset === 77));
+    expect(item).toMatchObject({ originalBytes: 65_536, originalLength: original.length });
+    const res = await postJson<{ results: RedriveResult[] }>(c, '/api/dlq/redrive', { ids: [item.id] });
+    expect(res.body.results[0]).toMatchObject({ id: item.id, status: 'truncated', target: null, reason: 'SCHEMA_INVALID' });
+    expect((await getJson<{ redrives: RedriveRecord[] }>(c, '/api/dlq/redrives')).body.redrives.filter((r) => r.id === item.id)).toEqual([]);
+  });
+
   test('the normalizer’s freshness counters and its consumer group show up in /api/freshness', async ({ ns }) => {
     let last: unknown;
     const f = await until('normalizer caught up', async () => {

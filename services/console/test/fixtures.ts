@@ -17,7 +17,7 @@ import { AggregateStore, deleteMatching } from '@ipasn/aggregates';
 import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { Agencies, type Category, type EmploymentType, type RuleSetId } from '@ipasn/contracts';
 import { applyTopics, createKafka, expandTopics, readTopicFile, withAdmin, type KafkaClient } from '@ipasn/kafka';
-import { silentLogger } from '@ipasn/logger';
+import { silentLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import type { AgencySummary } from '@ipasn/rules';
@@ -104,7 +104,7 @@ export async function consoleEnv(ns: Namespace, extra: Record<string, string> = 
   };
 }
 
-export async function startTestConsole(ns: Namespace, env: Record<string, string> = {}, options: { clock?: () => number; agencies?: Agencies } = {}): Promise<ConsoleHandle> {
+export async function startTestConsole(ns: Namespace, env: Record<string, string> = {}, options: { clock?: () => number; agencies?: Agencies; logger?: Logger } = {}): Promise<ConsoleHandle> {
   return startConsole({ config: loadConsoleConfig(await consoleEnv(ns, env)), logger: silentLogger(), ...options });
 }
 

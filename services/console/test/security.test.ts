@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import { describe, expect } from 'vitest';
 import { BatchProducer } from '@ipasn/kafka';
 import { deadLetterMessage } from '@ipasn/pipeline';
+import { createLogger } from '@ipasn/logger';
 import { SchemaRegistry } from '@ipasn/serde';
 import type { ConsoleHandle, DlqItem, RedriveRecord, RedriveResult } from '../src/index.js';
 import { authHeaders, createTopics, fetchAs, getJson, postJson, signIn, startTestConsole, test, testAuth, until, type TestAuth } from './fixtures.js';
@@ -35,6 +36,7 @@ describe('console security (real Redis, Kafka)', () => {
   let c: ConsoleHandle;
   let auth: TestAuth;
   let rejectId: string;
+  const logLines: string[] = [];
 
   test.beforeAll(async ({ ns, kafka }) => {
     auth = await testAuth();
@@ -61,7 +63,8 @@ describe('console security (real Redis, Kafka)', () => {
       }),
     ]);
     await producer.close();
-    c = await startTestConsole(ns);
+    // At debug, into memory: the last test reads what the console logged while every test ran.
+    c = await startTestConsole(ns, { CONSOLE_STALE_CHECK_MS: '1000' }, { logger: createLogger({ service: 'console', level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }) });
     rejectId = (await until('the reject on the DLQ', async () => (await getJson<{ items: DlqItem[] }>(c, '/api/dlq')).body.items[0])).id;
   });
   test.afterAll(async () => {
@@ -199,6 +202,18 @@ describe('console security (real Redis, Kafka)', () => {
       expect(res.headers.get('x-frame-options'), path).toBe('DENY');
     }
   });
+
+  test('its debug log holds no NIP and no name of the rejects it served and redrove (runs last)', async () => {
+    // Serve and redrive the reject once more, so this test stands alone too.
+    expect((await getJson<{ items: DlqItem[] }>(c, '/api/dlq', 'operator')).body.items[0]?.original).toContain(NIP);
+    expect((await postJson(c, '/api/dlq/redrive', { ids: [rejectId], force: true }, 'operator')).status).toBe(200);
+    await until('a stale check logged at debug', () => Promise.resolve(logLines.some((l) => l.includes('"stale check done"')) || undefined));
+    const log = logLines.join('');
+    expect(log).toMatch(/"level":"debug"/u);
+    expect(log).toMatch(/"msg":"console sign-in"/u);
+    expect(log).not.toContain(NIP);
+    expect(log).not.toContain(NAME);
+  });
 });
 
 describe('rate limits (a console with low limits)', () => {
@@ -220,6 +235,24 @@ describe('rate limits (a console with low limits)', () => {
     const right = await signIn(r, auth.users.operator.name, auth.users.operator.password);
     expect(right.status).toBe(429);
     expect(right.cookie).toBeNull();
+  });
+
+  test('X-Forwarded-For is ignored unless the proxy is trusted (CONSOLE_TRUST_PROXY)', async ({ ns }) => {
+    const attempt = (c: ConsoleHandle, client: string) =>
+      fetch(`${c.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: c.url, 'x-forwarded-for': client }, body: JSON.stringify({ name: 'x', password: 'y' }) }).then((res) => res.status);
+    // No trusted proxy: a client that names other addresses is still limited as itself.
+    const direct = await startTestConsole(ns, { REDIS_PREFIX: `${ns.redisPrefix}rld:`, CONSOLE_LOGIN_RATE_MAX: '1' });
+    // Behind a trusted proxy (127.0.0.1 here), each forwarded client has its own budget.
+    const proxied = await startTestConsole(ns, { REDIS_PREFIX: `${ns.redisPrefix}rlp:`, CONSOLE_LOGIN_RATE_MAX: '1', CONSOLE_TRUST_PROXY: '127.0.0.1' });
+    try {
+      expect(await attempt(direct, '203.0.113.1')).toBe(401);
+      expect(await attempt(direct, '203.0.113.2')).toBe(429);
+      expect(await attempt(proxied, '203.0.113.7')).toBe(401);
+      expect(await attempt(proxied, '203.0.113.7')).toBe(429);
+      expect(await attempt(proxied, '203.0.113.8')).toBe(401);
+    } finally {
+      await Promise.all([direct.close(), proxied.close()]);
+    }
   });
 
   test('redrive is limited per principal (CONSOLE_REDRIVE_RATE_MAX)', async () => {

@@ -189,6 +189,7 @@ describe('dlqPageView (pure)', () => {
     originalFormat: 'json',
     original: '{"subject":"198501012010011001","data":{"name":"Ani"}}',
     originalBytes: 52,
+    originalLength: null,
   };
   const record: RedriveRecord = { id: '0-7', at: '2025-06-30T10:01:00.000Z', by: 'ani', note: null, target: 'ipasn.ingress.3004', reason: 'SCHEMA_INVALID', agencyCode: '3004', eventId: null };
   const page = { items: [item], nextCursor: null, scanned: 1, retained: 8, partial: false };

@@ -27,7 +27,7 @@ export function normalizerMetrics(registry: Registry) {
       registers: [registry],
     }),
     lastEventTime: new Gauge({
-      name: 'ipasn_normalizer_last_accepted_timestamp_seconds',
+      name: 'ipasn_agency_last_accepted_timestamp_seconds',
       help: 'When the last event of an agency was accepted (Unix time)',
       labelNames: ['agency'],
       registers: [registry],

@@ -7,7 +7,7 @@ import type { Agencies } from '@ipasn/contracts';
 import type { ChunkContext, InMessage, OutMessage } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import { dedupeKey, normalize } from '@ipasn/normalize';
-import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, recordFreshness, type TopicNames } from '@ipasn/pipeline';
+import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, HOUR_MS, pruneFreshness, recordFreshness, type TopicNames } from '@ipasn/pipeline';
 import type { DedupeStore, Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
 import type { NormalizerMetrics } from './metrics.js';
@@ -36,6 +36,8 @@ interface Tally {
 }
 
 export function createProcessor(deps: ProcessorDeps) {
+  /** The hour each agency's freshness hashes were last pruned in. */
+  const pruned = new Map<string, number>();
   return async function processChunk(messages: InMessage[], ctx: ChunkContext): Promise<void> {
     const timer = deps.metrics.batchSeconds.startTimer();
     const { topic, partition } = ctx;
@@ -101,6 +103,12 @@ export function createProcessor(deps: ProcessorDeps) {
       const p = deps.redis.pipeline();
       recordFreshness(p, deps.redisPrefix, topicAgency, { accepted: tally.accepted, rejected, duplicates: tally.duplicates }, ingestionTime.getTime());
       await p.exec();
+      // About once an hour per agency (per process): old buckets out of the agency's hashes.
+      const hour = Math.floor(ingestionTime.getTime() / HOUR_MS);
+      if (pruned.get(topicAgency) !== hour) {
+        pruned.set(topicAgency, hour);
+        await pruneFreshness(deps.redis, deps.redisPrefix, topicAgency, ingestionTime.getTime());
+      }
     }
   };
 }

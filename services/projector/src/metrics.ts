@@ -21,7 +21,7 @@ export function projectorMetrics(registry: Registry) {
       registers: [registry],
     }),
     agencyLastUpdate: new Gauge({
-      name: 'ipasn_projector_agency_last_update_seconds',
+      name: 'ipasn_projector_agency_last_update_timestamp_seconds',
       help: 'Unix time at which an agency aggregate last changed',
       labelNames: ['agency'],
       registers: [registry],
@@ -36,6 +36,11 @@ export function projectorMetrics(registry: Registry) {
       name: 'ipasn_projector_end_to_end_seconds',
       help: "From a score event's computedAt (scorer) to its aggregate updated",
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    historyErrors: new Counter({
+      name: 'ipasn_projector_history_errors_total',
+      help: 'Chunks whose history samples (console charts) could not be written; the aggregates were',
       registers: [registry],
     }),
   };

@@ -140,7 +140,7 @@ describe('verify and rebuild against the real scorer and projector', () => {
     const metrics = (await projector.get('/metrics')).body;
     expect(metrics).toMatch(/^ipasn_projector_applied_total\{leg="current",result="added"[^}]*\} [1-9]/mu);
     expect(metrics).toContain('ipasn_projector_end_to_end_seconds_bucket');
-    expect(metrics).toMatch(/^ipasn_projector_agency_last_update_seconds\{agency="3004"/mu);
+    expect(metrics).toMatch(/^ipasn_projector_agency_last_update_timestamp_seconds\{agency="3004"/mu);
 
     const result = await verify(options);
     expect(result.mismatches).toBe(0);

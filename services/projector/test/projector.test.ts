@@ -34,6 +34,26 @@ describe.concurrent('projector (real Kafka and Redis)', () => {
     expect(await pipeline.counter('ipasn_projector_stale_total')).toBe(2);
   });
 
+  test('history samples what the chunks changed, on both agencies of a transfer', async ({ pipeline, expect }) => {
+    const from = Date.now() - 60_000;
+    await pipeline.send([
+      scoreEvent({ nip: NIP1, version: 1, agencyCode: A, previousAgencyCode: null, score: s1 }),
+      scoreEvent({ nip: NIP2, version: 1, agencyCode: A, previousAgencyCode: null, score: s2, employmentType: 'PPPK' }),
+    ]);
+    await pipeline.settle();
+    await pipeline.send([scoreEvent({ nip: NIP2, version: 2, agencyCode: B, previousAgencyCode: A, score: s2, employmentType: 'PPPK' })]);
+    await pipeline.settle();
+    const last = async (code: string) => (await pipeline.store.readHistory(code, 'perban-8-2019', 'minute', from)).samples.at(-1);
+    // The newest sample of each agency is its aggregate now (headcount and totals per type).
+    const a = await pipeline.store.readSums(A, 'perban-8-2019');
+    const b = await pipeline.store.readSums(B, 'perban-8-2019');
+    expect(await last(A)).toMatchObject({ PNS: { n: a.PNS.headcount, totalQ: a.PNS.totalQ }, PPPK: { n: 0, totalQ: 0 } });
+    expect(await last(B)).toMatchObject({ PNS: { n: 0, totalQ: 0 }, PPPK: { n: b.PPPK.headcount, totalQ: b.PPPK.totalQ } });
+    expect(a.PNS.headcount).toBe(1);
+    expect(b.PPPK.headcount).toBe(1);
+    expect(await pipeline.counter('ipasn_projector_history_errors_total')).toBe(0);
+  });
+
   test('an older version after a newer one is ignored', async ({ pipeline, expect }) => {
     await pipeline.send([scoreEvent({ nip: NIP1, version: 2, agencyCode: A, score: s2 }), scoreEvent({ nip: NIP1, version: 1, agencyCode: A, previousAgencyCode: null, score: s1 })]);
     await pipeline.settle();

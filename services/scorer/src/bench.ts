@@ -56,8 +56,10 @@ await producer.connect();
 for (let i = 0; i < messages.length; i += 5000) await producer.send(messages.slice(i, i + 5000));
 await producer.close();
 
-async function drained(group: string): Promise<void> {
+/** Waits until the group has read the whole topic; fails if `alive` says the process it waits on is gone. */
+async function drained(group: string, alive: () => boolean = () => true): Promise<void> {
   for (;;) {
+    if (!alive()) throw new Error(`${group}: the process exited before the topic was drained (its stderr is above)`);
     const lag = await groupLag(kafka, group, [topics.events]);
     if (lag.every((p) => (p.lag === 0 && p.committed !== null) || p.end === 0)) return;
     await new Promise((r) => setTimeout(r, 250));
@@ -93,10 +95,13 @@ const child = spawn('node', [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '
   env: { ...process.env, IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, SCORING_AS_OF: asOf, SCORER_OPS_PORT: '0', LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-await drained(`${ns}ipasn-scorer`);
+let exited = false;
+child.once('exit', () => void (exited = true));
+await drained(`${ns}ipasn-scorer`, () => !exited);
 const scorerSeconds = (performance.now() - t1) / 1000;
+const gone = exited ? Promise.resolve() : new Promise((r) => child.once('exit', r));
 child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
+await gone;
 
 const redis = createRedis({ ...redisConnection(config), logger });
 const keys = (await redis.keys(`${ns}emp:*`)).slice(0, 2000);

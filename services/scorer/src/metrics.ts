@@ -4,7 +4,12 @@ export function scorerMetrics(registry: Registry) {
   return {
     applied: new Counter({ name: 'ipasn_scorer_events_applied_total', help: 'Canonical events applied to profiles', registers: [registry] }),
     replayed: new Counter({ name: 'ipasn_scorer_events_replayed_total', help: 'Redelivered events not applied again (their scores re-emitted)', registers: [registry] }),
-    rejected: new Counter({ name: 'ipasn_scorer_events_rejected_total', help: 'Events dead-lettered by the scorer, per reason', labelNames: ['reason'], registers: [registry] }),
+    rejected: new Counter({
+      name: 'ipasn_scorer_events_rejected_total',
+      help: 'Events dead-lettered by the scorer, per agency (`unknown` for an undecodable record) and reason',
+      labelNames: ['agency', 'reason'],
+      registers: [registry],
+    }),
     scores: new Counter({ name: 'ipasn_scorer_score_events_total', help: 'Score events produced, per cause', labelNames: ['cause'], registers: [registry] }),
     conflicts: new Counter({ name: 'ipasn_scorer_write_conflicts_total', help: 'Profile writes retried because a concurrent rescore wrote first', registers: [registry] }),
     chunkSeconds: new Histogram({

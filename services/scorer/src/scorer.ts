@@ -59,7 +59,7 @@ export function createScorer(deps: ScorerDeps) {
         deadLetterMessage(deps.topics, deps.registry, deadLetterOf({ topic: ctx.topic, partition: ctx.partition, message: u.message }, { reason: 'MALFORMED', message: `not a canonical event: ${u.error}`, stage: 'scorer', rejectedAt: now })),
       ),
     );
-    if (undecodable.length > 0) deps.metrics.rejected.inc({ reason: 'MALFORMED' }, undecodable.length);
+    if (undecodable.length > 0) deps.metrics.rejected.inc({ agency: 'unknown', reason: 'MALFORMED' }, undecodable.length);
 
     await applyEventChunk(deps.store, inputs, context, {
       // Rejects go out before the write: a crash in between re-sends them, never loses them.
@@ -88,7 +88,7 @@ export function createScorer(deps: ScorerDeps) {
         deps.metrics.replayed.inc(replayed);
         for (const r of result.rejects) {
           if (conflicts.has(r.input.event.nip)) continue;
-          deps.metrics.rejected.inc({ reason: r.reason });
+          deps.metrics.rejected.inc({ agency: r.input.event.agencyCode, reason: r.reason });
           // Coordinates and reason only: the message names record ids, which agencies choose.
           log.debug({ partition: r.input.partition, offset: r.input.offset, reason: r.reason, agency: r.input.event.agencyCode }, 'rejected');
         }

@@ -1,10 +1,11 @@
 /**
- * The normalizer and the scorer as they run in production (child processes on the real Kafka and
+ * The normalizer, the scorer and the projector as they run in production (child processes on the real Kafka and
  * Redis), with LOG_LEVEL=debug:
  *  - check 10 (events.md): an employee at SCORER_MAX_RECORDS gets TOO_MANY_RECORDS for a new record,
  *    and can still replace or retract one (then add one again);
- *  - design.md Security: while a generated stream flows through both, neither log holds a NIP or an
- *    employee name of that stream, even at debug (every reject is logged at debug).
+ *  - design.md Security: while a generated stream flows through all three, no log holds a NIP or an
+ *    employee name of that stream, even at debug (every reject is logged at debug). The console's
+ *    log is checked in services/console/test/security.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,8 +23,8 @@ function line(id: string, type: string, data: Record<string, unknown>): string {
 }
 const training = (id: string, recordId: string, hours = 8) => line(id, 'ipasn.training.recorded', { recordId, kind: 'TECHNICAL', hours, completedOn: '2026-01-10' });
 
-describe('scorer and normalizer: record limit and private logs', () => {
-  it('TOO_MANY_RECORDS at SCORER_MAX_RECORDS, replace and retract still work; no NIP or name in either debug log while a stream flows', async () => {
+describe('normalizer, scorer and projector: record limit and private logs', () => {
+  it('TOO_MANY_RECORDS at SCORER_MAX_RECORDS, replace and retract still work; no NIP or name in any debug log while a stream flows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ipasn-bounded-'));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const stream = await generateStream({ dir, seed: 'bounded-logs', events: 400, invalid: 0.1, duplicates: 0.02 });
@@ -32,7 +33,8 @@ describe('scorer and normalizer: record limit and private logs', () => {
     const env = { IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, LOG_LEVEL: 'debug' };
     const normalizer = await startService('normalizer', env);
     const scorer = await startService('scorer', { ...env, SCORER_MAX_RECORDS: String(MAX_RECORDS), SCORING_AS_OF: '2026-06-30' });
-    await Promise.all([normalizer.waitReady(), scorer.waitReady()]);
+    const projector = await startService('projector', env);
+    await Promise.all([normalizer.waitReady(), scorer.waitReady(), projector.waitReady()]);
 
     const limitLines = [
       line('up', 'ipasn.employee.upserted', { name: NAME, employmentType: 'PNS', jobGroup: 'PELAKSANA' }),
@@ -50,6 +52,7 @@ describe('scorer and normalizer: record limit and private logs', () => {
     const ingress = [...new Set([...stream.agencies, '3004'])].map((c) => topics.ingress(c));
     await waitForDrain(`${ns}ipasn-normalizer`, ingress, 120_000);
     await waitForDrain(`${ns}ipasn-scorer`, [topics.events], 120_000);
+    await waitForDrain(`${ns}ipasn-projector`, [topics.scores], 120_000);
 
     // The record limit: two rejects of the scorer, the others applied.
     const dlq = await readAll(topics.dlq, { decode: decoders.deadLetter });
@@ -76,10 +79,12 @@ describe('scorer and normalizer: record limit and private logs', () => {
     // The logs, after a graceful stop: no NIP and no name of anything that flowed.
     expect(await normalizer.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(await scorer.kill('SIGTERM')).toEqual({ code: 0, signal: null });
-    const logs = { normalizer: normalizer.logs(), scorer: scorer.logs() };
+    expect(await projector.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    const logs = { normalizer: normalizer.logs(), scorer: scorer.logs(), projector: projector.logs() };
     // At debug, rejects are logged one by one: the test really reads debug output.
     expect(logs.normalizer).toMatch(/"level":"debug".*"msg":"rejected"/u);
     expect(logs.scorer).toMatch(/"level":"debug".*"reason":"TOO_MANY_RECORDS".*"msg":"rejected"/u);
+    expect(logs.projector).toMatch(/"level":"debug"/u);
     const names = new Set<string>([NAME]);
     for (const l of readFileSync(stream.file, 'utf8').split('\n')) {
       try {

@@ -1,7 +1,8 @@
 /**
  * `ipasn publish [--agency CODE] FILE|-`: what an agency runs to send an NDJSON or CSV export. Each
  * event is checked locally with the normalizer's own code (checks 1–7), routed to its agency's
- * ingress topic keyed by the NIP digits, and sent in batches; a summary ends the run. See
+ * ingress topic keyed by the NIP digits, and sent in batches — over Kafka, or with `--http URL`
+ * through the HTTP gateway; a summary ends the run. See
  * publish/planner.ts for routing and what is sent, README "ipasn publish" for the CSV columns.
  */
 import type { Command } from 'commander';
@@ -28,7 +29,9 @@ export const publishCommand: CommandModule = {
       .option('--json', 'summary as one JSON object; rejects as NDJSON lines')
       .option('--rejects <file>', 'write the rejects to FILE (NDJSON) instead of stderr')
       .option('--emit <file>', 'also write every event read as NDJSON, exactly as sent (for CSV: the JSON each row maps to), e.g. for ipasn score')
-      .option('--credentials <dir>', "send each agency's events as that agency: DIR holds agency-<code>.password files (default: IPASN_AGENCY_CREDENTIALS_DIR; else one connection as KAFKA_SASL_USERNAME)")
+      .option('--credentials <dir>', "send each agency's events as that agency: DIR holds agency-<code>.password files (default: IPASN_AGENCY_CREDENTIALS_DIR; else one connection as KAFKA_SASL_USERNAME); with --http, agency-<code>.token files")
+      .option('--http <url>', 'send through the HTTP gateway (docs/gateway.md) instead of Kafka: CloudEvents batches with each agency’s API token (--credentials DIR, or IPASN_GATEWAY_TOKEN(_FILE) for one agency)')
+      .option('--ca <file>', 'with --http: a CA certificate (PEM) to trust for https, e.g. .local/secrets/kafka/ca.pem (default: IPASN_GATEWAY_CA_FILE)')
       .option('-q, --quiet', 'no progress output')
       .addHelpText('after', CSV_HELP)
       .action(async (file: string, flags: PublishFlags) => {

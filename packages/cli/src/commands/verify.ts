@@ -1,7 +1,7 @@
 /**
  * `ipasn verify` and `ipasn rebuild`: the system's self-check and its repair (design.md, "State and
  * correctness"). Both read the same environment as the services (KAFKA_BROKERS, REDIS_URL,
- * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF); the work is done by @ipasn/ops.
+ * REDIS_PREFIX, IPASN_TOPIC_PREFIX, SCORING_AS_OF, SCORER_MAX_RECORDS); the work is done by @ipasn/ops.
  */
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/ops';
@@ -10,6 +10,7 @@ import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
 import { ruleSetList, ruleSetOptions, selectRuleSets, type RuleSetFlags } from '../rule-sets.js';
+import { maxRecordsFromEnv } from './score.js';
 import type { CommandModule } from './command.js';
 
 interface Flags extends RuleSetFlags {
@@ -27,6 +28,8 @@ function options(flags: Flags) {
     asOf: flags.asOf ?? config.SCORING_AS_OF,
     // The list in force (IPASN_RULE_SETS_FILE, like the scorer's), or the part of it --rules names.
     ruleSets: selectRuleSets(ruleSetList(flags, config.IPASN_RULE_SETS_FILE), flags.rules, 'all'),
+    // The live scorer's record limit, so a rebuild or check applies TOO_MANY_RECORDS where it did.
+    maxRecords: maxRecordsFromEnv(process.env),
     onProgress: phases(),
   };
 }

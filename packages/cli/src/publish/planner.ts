@@ -13,7 +13,7 @@
  *   id in this input) are sent: the normalizer keeps the first copy.
  */
 import { REJECT_REASONS, agencyCodeOfSource, type Agencies, type RejectReason } from '@ipasn/contracts';
-import { MAX_EVENT_BYTES, dedupeKey, normalize } from '@ipasn/normalize';
+import { MAX_EVENT_BYTES, dedupeKey, normalize, subjectKey } from '@ipasn/normalize';
 import type { TopicNames } from '@ipasn/pipeline';
 
 export interface PlannerOptions {
@@ -69,7 +69,6 @@ export interface PublishCounts {
 }
 
 const SOURCE = /"source"\s*:\s*"(\/agencies\/[0-9A-Z]{4})"/u;
-const SUBJECT = /"subject"\s*:\s*"([^"]*)"/u;
 
 export class PublishPlanner {
   readonly #opts: PlannerOptions;
@@ -145,21 +144,6 @@ export class PublishPlanner {
     if (r.fate === 'unroutable') this.counts.unroutable += 1;
     return r;
   }
-}
-
-/** The message key of an event that failed validation: the digits of its `subject`, or null. */
-export function subjectKey(bytes: Buffer): string | null {
-  const text = bytes.toString('utf8');
-  let subject: unknown;
-  try {
-    const v = JSON.parse(text) as unknown;
-    subject = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)['subject'] : undefined;
-  } catch {
-    subject = SUBJECT.exec(text)?.[1];
-  }
-  if (typeof subject !== 'string' && typeof subject !== 'number') return null;
-  const digits = String(subject).replace(/\D/gu, '');
-  return digits.length > 0 ? digits : null;
 }
 
 /** Reasons in events.md order, for stable summaries. */

@@ -1,5 +1,7 @@
 /** `ipasn publish`'s run (commands/publish.ts registers it): read, check, route, send, summarize. */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { TopicNames } from '@ipasn/pipeline';
 import { BatchProducer, withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { IoError, UsageError } from '../errors.js';
 import { BufferedWriter } from '../io.js';
@@ -10,6 +12,7 @@ import type { InputFormat } from './options.js';
 import { PublishPlanner, type InputEvent, type LocalReject } from './planner.js';
 import { AgencyProducers } from './agency-producers.js';
 import { BatchSender, type MessageSink } from './sender.js';
+import { HttpSink } from './http-sink.js';
 import { buildSummary, rejectText, summaryText } from './summary.js';
 
 export interface PublishFlags {
@@ -25,8 +28,12 @@ export interface PublishFlags {
   rejects?: string;
   emit?: string;
   quiet?: boolean;
-  /** A folder of `agency-<code>.password` files: one producer per agency, each as that agency. */
+  /** A folder of `agency-<code>.password` files: one producer per agency, each as that agency (with --http: `agency-<code>.token` files). */
   credentials?: string;
+  /** Send through the HTTP gateway at this URL instead of Kafka. */
+  http?: string;
+  /** With --http: a CA (PEM file) to trust for https. */
+  ca?: string;
 }
 
 export async function publish(file: string, flags: PublishFlags): Promise<void> {
@@ -47,8 +54,12 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
   let producer: BatchProducer | undefined;
   let sink: (MessageSink & { close(): Promise<void> }) | undefined;
   let existing: Set<string> | undefined;
+  let http: HttpSink | undefined;
   const credentials = flags.credentials ?? process.env['IPASN_AGENCY_CREDENTIALS_DIR'];
-  if (!flags.dryRun && credentials !== undefined && credentials !== '') {
+  if (!flags.dryRun && flags.http !== undefined) {
+    http = await httpSink(flags, topics, credentials);
+    sink = http;
+  } else if (!flags.dryRun && credentials !== undefined && credentials !== '') {
     // Each agency's events as that agency (its principal may write only its own topic).
     sink = new AgencyProducers(config, topics, credentials);
   } else if (!flags.dryRun) {
@@ -104,6 +115,9 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
     await emitOut?.end();
   }
   if (emitOut?.error) throw new IoError(`cannot write ${flags.emit}: ${emitOut.error.message}`);
+  if (http && http.rejectedTotal > 0) {
+    progress.log(`the gateway rejected ${http.rejectedTotal} event(s), stored for the DLQ: ${[...http.rejected].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  }
   progress.update(planner.counts.events, input.bytesRead, sender ? `${sender.sent} sent` : '');
   progress.stop();
 
@@ -114,7 +128,7 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
       dryRun: flags.dryRun ?? false,
       sendInvalid: flags.sendInvalid ?? false,
       sent: sender?.sent ?? 0,
-      requests: sender?.requests ?? 0,
+      requests: http?.requests ?? sender?.requests ?? 0,
       ms: Date.now() - startedAt.getTime(),
     },
     planner.counts,
@@ -122,6 +136,26 @@ export async function publish(file: string, flags: PublishFlags): Promise<void> 
     topics,
   );
   process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : summaryText(summary));
+}
+
+/** The gateway transport: tokens from --credentials DIR (one per agency) or IPASN_GATEWAY_TOKEN(_FILE). */
+async function httpSink(flags: PublishFlags, topics: TopicNames, credentials: string | undefined): Promise<HttpSink> {
+  const caFile = flags.ca ?? process.env['IPASN_GATEWAY_CA_FILE'];
+  const read = async (file: string, what: string): Promise<string> => {
+    try {
+      return (await readFile(file, 'utf8')).trim();
+    } catch (err) {
+      throw new IoError(`cannot read ${what} ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const ca = caFile !== undefined && caFile !== '' ? await read(caFile, 'the CA certificate') : undefined;
+  const tokenFile = process.env['IPASN_GATEWAY_TOKEN_FILE'];
+  const token = process.env['IPASN_GATEWAY_TOKEN'] ?? (tokenFile ? await read(tokenFile, 'the gateway token') : undefined);
+  let tokens: { dir: string } | { token: string };
+  if (flags.credentials !== undefined || (token === undefined && credentials)) tokens = { dir: credentials! };
+  else if (token !== undefined) tokens = { token };
+  else throw new UsageError('--http needs the agency’s API token: --credentials DIR (agency-<code>.token files) or IPASN_GATEWAY_TOKEN(_FILE)');
+  return new HttpSink({ url: flags.http!, topics, tokens, ...(ca !== undefined ? { ca } : {}), maxEvents: flags.batchSize });
 }
 
 async function listTopics(kafka: KafkaClient): Promise<Set<string>> {

@@ -8,6 +8,7 @@ import { agenciesApi } from './agencies.js';
 import type { ApiDeps } from './deps.js';
 import { dlqApi } from './dlq.js';
 import { freshnessApi } from './freshness.js';
+import { historyApi } from './history.js';
 import { metaApi } from './meta.js';
 import { nationalApi } from './national.js';
 import { pilotApi } from './pilot.js';
@@ -15,5 +16,5 @@ import { pilotApi } from './pilot.js';
 export type { ApiDeps, PeriodicJobInfo } from './deps.js';
 
 export async function registerApi(app: FastifyInstance, d: ApiDeps): Promise<void> {
-  for (const area of [agenciesApi, nationalApi, pilotApi, freshnessApi, dlqApi, metaApi]) await app.register(area, { ...d, prefix: '/api' });
+  for (const area of [agenciesApi, nationalApi, pilotApi, freshnessApi, historyApi, dlqApi, metaApi]) await app.register(area, { ...d, prefix: '/api' });
 }

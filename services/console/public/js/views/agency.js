@@ -1,6 +1,7 @@
 // One agency: the four dimensions, the PNS/PPPK split, categories, freshness; for a pilot agency
 // the primary and the shadow rule set side by side.
 import { categoryBar, categoryLegend, dimensionMeters, dimensionPairs } from '../charts.js';
+import { historyPanel } from '../history.js';
 import { CATEGORIES, CATEGORY_LABEL, DIMENSIONS, RULES_LABEL, RULE_SETS, ago, computingBadge, loadRuleSets, ruleColor, card, categoryBadge, categoryOfIndex, fmtIndex, fmtInt, fmtPct, fmtSigned, fmtTime, getJson, h, rulesBadge, staleBadge } from '../lib.js';
 
 function groupTable(groups) {
@@ -102,6 +103,7 @@ export default {
     const switcher = h('div', { class: 'segmented', role: 'group', 'aria-label': 'Aturan' });
     root.append(h('a', { href: '#/', class: 'back' }, '← Semua instansi'), title, sub, switcher, body);
     let meta = null;
+    const history = historyPanel('Riwayat', (rules, range) => `/api/agencies/${code}/history?rules=${rules}&range=${range}`);
 
     return {
       title: `Instansi ${code}`,
@@ -130,6 +132,7 @@ export default {
           ),
         );
         const f = summary.freshness;
+        await history.update(rules);
         body.replaceChildren(
           h(
             'div',
@@ -157,6 +160,7 @@ export default {
               h('div', {}, h('dt', {}, 'Status'), h('dd', {}, staleBadge(f.stale), f.staleSince ? ` sejak ${fmtTime(f.staleSince)}` : '')),
             ),
           ),
+          history.el,
         );
       },
     };

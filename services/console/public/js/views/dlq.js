@@ -12,6 +12,7 @@ const REASON_LABEL = {
   FUTURE_DATED: 'Tanggal di masa depan',
   NOT_OWNER: 'Bukan pemilik',
   UNKNOWN_RECORD: 'Rekaman tidak dikenal',
+  TOO_MANY_RECORDS: 'Terlalu banyak rekaman',
 };
 
 export default {
@@ -49,7 +50,9 @@ export default {
     }
 
     function item(it) {
-      const box = !canRedrive ? null : h('input', { type: 'checkbox', 'aria-label': `pilih ${it.id}`, checked: state.selected.has(it.id), onchange: (e) => (e.target.checked ? state.selected.add(it.id) : state.selected.delete(it.id), syncButton()) });
+      // A cut original (over 64 KiB) is not the event any more: it cannot be sent again.
+      const cut = it.originalLength !== null && it.originalLength !== undefined;
+      const box = !canRedrive || cut ? null : h('input', { type: 'checkbox', 'aria-label': `pilih ${it.id}`, checked: state.selected.has(it.id), onchange: (e) => (e.target.checked ? state.selected.add(it.id) : state.selected.delete(it.id), syncButton()) });
       return h(
         'article',
         { class: ['dlq-item', it.redrive && 'redriven'], dataset: { id: it.id, reason: it.reason } },
@@ -77,6 +80,7 @@ export default {
           'details',
           { open: state.open.has(it.id), ontoggle: (e) => (e.target.open ? state.open.add(it.id) : state.open.delete(it.id)) },
           h('summary', {}, `Pesan asli (${it.originalFormat === 'avro' ? 'event kanonik Avro, didekode' : 'JSON'}, ${fmtInt(it.originalBytes)} bita)`),
+          cut ? h('p', { class: 'muted small' }, `Dipotong: ${fmtInt(it.originalBytes)} dari ${fmtInt(it.originalLength)} bita disimpan; tidak dapat dikirim ulang.`) : null,
           h('pre', { class: 'original' }, pretty(it)),
         ),
       );

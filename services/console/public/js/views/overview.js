@@ -1,6 +1,7 @@
 // Overview: the national rollup under both rule sets, then every agency — index, category
 // distribution, freshness (stale agencies highlighted) — sortable and filterable.
 import { categoryBar, categoryLegend, dimensionMeters } from '../charts.js';
+import { historyPanel } from '../history.js';
 import { CATEGORIES, RULES_LABEL, ago, computingBadge, loadRuleSets, ruleColor, card, categoryBadge, fmtIndex, fmtInt, getJson, h, rulesBadge, staleBadge } from '../lib.js';
 
 const COLUMNS = [
@@ -108,9 +109,11 @@ export default {
     }
 
     drawHead();
+    const history = historyPanel('Riwayat nasional', (rules, range) => `/api/history?range=${range}`);
     root.append(
       h('h1', {}, 'Ringkasan nasional'),
       nationalBox,
+      history.el,
       card(
         null,
         h('div', { class: 'card-head' }, h('h2', {}, 'Instansi'), count),
@@ -122,7 +125,7 @@ export default {
     return {
       title: 'Ringkasan',
       async update() {
-        const [nat, list] = await Promise.all([getJson('/api/national'), getJson('/api/agencies'), loadRuleSets()]);
+        const [nat, list] = await Promise.all([getJson('/api/national'), getJson('/api/agencies'), history.update(null), loadRuleSets()]);
         nationalBox.replaceChildren(...nat.rollups.map(nationalCard));
         agencies = list.agencies;
         drawRows();
