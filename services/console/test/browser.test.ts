@@ -135,7 +135,7 @@ describe('web console in headless Chromium', () => {
     expect(await page.locator('table.diff tbody tr').count()).toBe(5);
     // Every rule set in force, one row each, and a switch button each.
     expect(await page.locator('table.all-rules tbody tr').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['rules']))).toEqual(SHIPPED_RULE_SETS.ids);
-    expect(await page.locator('.segmented button').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['rules']))).toEqual(SHIPPED_RULE_SETS.ids);
+    expect(await page.locator('.segmented[aria-label="Aturan"] button').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['rules']))).toEqual(SHIPPED_RULE_SETS.ids);
     await page.screenshot({ path: join(SHOTS, 'agency-3004.png'), fullPage: true });
     await page.goto(`${c.url}/#/pilot`);
     await page.locator('table.pilot tbody tr').nth(10).waitFor();
