@@ -59,9 +59,12 @@ describe('Redis: one ACL user per service', () => {
   it("a service's user cannot touch another service's keys", async () => {
     // The scorer may delete (never read) a dedupe mark: it clears the mark of an event it rejects.
     const cases: { user: string; own: string; others: string[]; writeOnly?: string[] }[] = [
-      { user: 'normalizer', own: `${ns}dedupe:/agencies/3004:e1`, others: [`${ns}emp:199001012020121001`, `${ns}agg:{3004}:meta`] },
+      { user: 'normalizer', own: `${ns}dedupe:/agencies/3004:e1`, others: [`${ns}emp:199001012020121001`, `${ns}agg:{3004}:meta`, `${ns}rulesets:scored`] },
       { user: 'scorer', own: `${ns}emp:199001012020121001`, others: [`${ns}agg:{3004}:meta`], writeOnly: [`${ns}dedupe:/agencies/3004:e1`] },
-      { user: 'projector', own: `${ns}agg:{3004}:meta`, others: [`${ns}emp:199001012020121001`, `${ns}dedupe:/agencies/3004:e1`] },
+      // The rule-set status: the scorer records what it has computed, `ipasn rescore` (cli) marks a run's rule sets.
+      { user: 'scorer', own: `${ns}rulesets:computing`, others: [] },
+      { user: 'cli', own: `${ns}rulesets:computing`, others: [`${ns}dedupe:/agencies/3004:e1`] },
+      { user: 'projector', own: `${ns}agg:{3004}:meta`, others: [`${ns}emp:199001012020121001`, `${ns}dedupe:/agencies/3004:e1`, `${ns}rulesets:scored`] },
     ];
     // The scorer keeps the held-events index beside the states (one Lua script writes both); the others may not.
     expect(await attempt(() => as('scorer').hset(`${ns}held:nips`, '199001012020121001', '{"3004":1}'))).toBe('1');

@@ -12,7 +12,7 @@
  * A sums field that reaches 0 is deleted, so an agency nobody is counted in has no sums key and an
  * absent field reads as 0. The national rollup and the ranking are computed on read.
  */
-import { CATEGORIES, EMPLOYMENT_TYPES, type Category, type EmploymentType } from '@ipasn/contracts';
+import { CATEGORIES, EMPLOYMENT_TYPES, isRuleSetId, type Category, type EmploymentType } from '@ipasn/contracts';
 import { emptyAgencySums, quarterPoints, type AgencySums, type GroupSums } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
 
@@ -26,15 +26,14 @@ export interface AgencyKeys {
 }
 
 const AGENCY_CODE = /^[0-9A-Z]{4}$/u;
-/** Rule-set ids go into key names: no hash-tag braces, separators or glob characters. */
-const RULE_SET = /^[a-z0-9][a-z0-9.-]{0,63}$/u;
 
 export function isAgencyCode(code: string): boolean {
   return AGENCY_CODE.test(code);
 }
 
+/** Rule-set ids go into key names: no hash-tag braces, separators or glob characters (the contracts' pattern). */
 export function isRuleSetName(rules: string): boolean {
-  return RULE_SET.test(rules);
+  return isRuleSetId(rules);
 }
 
 export function agencyKeys(prefix: string, agencyCode: string, rules: string): AgencyKeys {

@@ -5,14 +5,14 @@
  * seeded simulator of many employees' score streams.
  */
 import type { DataGap, RuleSetId } from '@ipasn/contracts';
-import { categoryOf, RULE_SETS, type Score, type ScoredRow } from '@ipasn/rules';
+import { categoryOf, getRuleSet, SHIPPED_RULE_SETS, type Score, type ScoredRow } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
 
 /** A score from quarter points per dimension. */
 export function scoreOf(rules: RuleSetId, q: [number, number, number, number], gaps: DataGap[] = []): Score {
   const [kualifikasi, kompetensi, kinerja, disiplin] = q.map((x) => x / 4) as [number, number, number, number];
   const total = (q[0] + q[1] + q[2] + q[3]) / 4;
-  return { total, category: categoryOf(total, RULE_SETS[rules]), dimensions: { kualifikasi, kompetensi, kinerja, disiplin }, dataGaps: gaps };
+  return { total, category: categoryOf(total, getRuleSet(rules)), dimensions: { kualifikasi, kompetensi, kinerja, disiplin }, dataGaps: gaps };
 }
 
 export interface ScoreInput {
@@ -42,7 +42,7 @@ export function scoreEvent(i: ScoreInput): ScoreEvent {
     agencyCode: i.agencyCode,
     employmentType: i.employmentType ?? 'PNS',
     ruleSet: rules,
-    ruleSetVersion: RULE_SETS[rules].version,
+    ruleSetVersion: getRuleSet(rules).version,
     status: i.status ?? 'ACTIVE',
     total: score.total,
     category: score.category,
@@ -84,13 +84,12 @@ const GAPS: DataGap[][] = [[], [], ['APPRAISAL_MISSING']];
  * Employees going through upserts, rescores, transfers, separations and re-hires, under both rule
  * sets, with the scorer's version and previous-agency semantics.
  */
-export function simulate(seed: number, employees: number, steps: number): SimulatedStream {
+export function simulate(seed: number, employees: number, steps: number, rulesList: readonly RuleSetId[] = SHIPPED_RULE_SETS.ids): SimulatedStream {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const q = (max: number) => Math.floor(r() * (max * 4 + 1));
   const events: ScoreEvent[] = [];
   const final: ScoreEvent[] = [];
-  const rulesList: RuleSetId[] = ['perban-8-2019', 'reformulasi-2024'];
   for (let e = 0; e < employees; e++) {
     const nip = `19850101201001${String(e).padStart(4, '0')}`;
     const type = r() < 0.7 ? 'PNS' : 'PPPK';
@@ -145,7 +144,7 @@ export function scoredRows(events: readonly ScoreEvent[]): ScoredRow[] {
   return events.map((e) => ({
     agencyCode: e.agencyCode,
     employmentType: e.employmentType,
-    rules: e.ruleSet as RuleSetId,
+    rules: e.ruleSet,
     score: { total: e.total, category: e.category, dimensions: { ...e.dimensions }, dataGaps: e.dataGaps as DataGap[] },
   }));
 }

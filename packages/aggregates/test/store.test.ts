@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import { RULE_SET_IDS, type RuleSetId } from '@ipasn/contracts';
+import type { RuleSetId } from '@ipasn/contracts';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
-import { aggregateByAgency } from '@ipasn/rules';
+import { aggregateByAgency, SHIPPED_RULE_SETS } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
 import { AggregateStore, agencyIndexKey, agencyKeys, deleteMatching, escapeGlob } from '../src/index.js';
 import { rng, scoredRows, scoreEvent, scoreOf, simulate } from '../src/testing.js';
@@ -54,7 +54,7 @@ describe('AggregateStore.apply (real Redis)', () => {
             [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
           }
           await applyInChunks(store.store, deliveries, chunk);
-          for (const rules of RULE_SET_IDS) expect(await store.store.readAll(rules)).toEqual(expected(final, rules));
+          for (const rules of SHIPPED_RULE_SETS.ids) expect(await store.store.readAll(rules)).toEqual(expected(final, rules));
         } finally {
           await deleteMatching(redis, `${escapeGlob(store.prefix)}*`);
         }

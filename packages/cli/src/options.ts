@@ -1,6 +1,6 @@
 /** Parsers for option values; each throws commander's InvalidArgumentError (→ exit code 2). */
 import { InvalidArgumentError } from 'commander';
-import { RULE_SET_IDS, type RuleSetId } from '@ipasn/contracts';
+import { ALL_RULE_SETS, isRuleSetId } from '@ipasn/contracts';
 import { parseIsoDate, parseTimestamp } from './dates.js';
 
 export function isoDateArg(value: string): string {
@@ -35,12 +35,18 @@ export function shareArg(value: string): number {
   return n;
 }
 
-export const RULE_CHOICES = [...RULE_SET_IDS, 'all'] as const;
-
-export function rulesArg(value: string): RuleSetId[] {
-  if (value === 'all') return [...RULE_SET_IDS];
-  if ((RULE_SET_IDS as readonly string[]).includes(value)) return [value as RuleSetId];
-  throw new InvalidArgumentError(`unknown rule set; expected one of ${RULE_CHOICES.join(', ')}.`);
+/**
+ * `--rules`: `all`, one rule-set id, or a comma-separated list of ids. Only the syntax is checked
+ * here; which ids exist is the list in force's business (`selectRuleSets` in ./rule-sets.ts).
+ */
+export function rulesArg(value: string): string {
+  const words = value.split(',').map((w) => w.trim());
+  if (words.length === 1 && words[0] === ALL_RULE_SETS) return ALL_RULE_SETS;
+  const bad = words.filter((w) => !isRuleSetId(w));
+  if (bad.length > 0) {
+    throw new InvalidArgumentError(`expected "all", a rule-set id or a comma-separated list of ids (lowercase letters and digits joined by - or .), got ${bad.map((b) => JSON.stringify(b)).join(', ')}.`);
+  }
+  return words.join(',');
 }
 
 export function agencyCodeArg(value: string): string {

@@ -15,9 +15,10 @@ export interface Run {
   stderr: string;
 }
 
-export function ipasn(args: readonly string[], input?: string | Buffer): Run {
+export function ipasn(args: readonly string[], input?: string | Buffer, env?: Record<string, string>): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     input: input ?? '',
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
@@ -26,8 +27,8 @@ export function ipasn(args: readonly string[], input?: string | Buffer): Run {
 }
 
 /** `ipasn score` pinned to the test clock. */
-export function score(extra: readonly string[], input: string | Buffer): Run {
-  return ipasn(['score', '--as-of', AS_OF, '--now', NOW, ...extra], input);
+export function score(extra: readonly string[], input: string | Buffer, env?: Record<string, string>): Run {
+  return ipasn(['score', '--as-of', AS_OF, '--now', NOW, ...extra], input, env);
 }
 
 export function ndjson<T = Record<string, unknown>>(text: string): T[] {

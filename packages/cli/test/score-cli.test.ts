@@ -137,7 +137,9 @@ describe('output', () => {
     const input = lines(...nips.map((n) => upsert(n)), rec(T.separate, nip(35), { reason: 'RETIRED' }));
     const run = score(['--rules', 'all'], input);
     const rows = ndjson<{ nip: string; rules: string }>(run.stdout);
+    // --rules all: three lines per active employee (the shipped list), rule sets in id order.
     const expected = [nip(31), nip(32), nip(33)].sort().flatMap((n) => [
+      [n, 'bkn-2023'],
       [n, 'perban-8-2019'],
       [n, 'reformulasi-2024'],
     ]);
@@ -206,8 +208,10 @@ describe('--by-agency', () => {
     const more = `${input}${upsert(nip(53), {}, '3004')}\n${upsert(nip(54), {}, '6171')}\n${rec(T.separate, nip(54), { reason: 'DIED' }, '6171')}\n`;
     const rows = ndjson<{ agencyCode: string; rules: string }>(score(['--by-agency', '--rules', 'all'], more).stdout);
     expect(rows.map((r) => `${r.agencyCode} ${r.rules}`)).toEqual([
+      '3004 bkn-2023',
       '3004 perban-8-2019',
       '3004 reformulasi-2024',
+      '4011 bkn-2023',
       '4011 perban-8-2019',
       '4011 reformulasi-2024',
     ]);
@@ -221,6 +225,10 @@ describe('exit codes', () => {
     ['a bad --as-of', ['--as-of', '2025-02-30']],
     ['a malformed --as-of', ['--as-of', '30-06-2025']],
     ['an unknown rule set', ['--rules', 'perban-2020']],
+    ['an unknown rule set in a list', ['--rules', 'bkn-2023,perban-2020']],
+    ['"all" inside a list', ['--rules', 'all,bkn-2023']],
+    ['a malformed rule-set id', ['--rules', 'Perban 8/2019']],
+    ['an unreadable rule-set list', ['--rule-sets-file', '/nonexistent/rule-sets.json']],
     ['a bad --now', ['--now', 'yesterday']],
     ['a bad --agency', ['--agency', '40']],
     ['two input files', ['a.ndjson', 'b.ndjson']],

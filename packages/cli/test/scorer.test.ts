@@ -1,6 +1,7 @@
 /** The scorer core in-process (no spawning): dedupe and reject bookkeeping. */
 import { describe, expect, it } from 'vitest';
 import { Agencies } from '@ipasn/contracts';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { MAX_EVENT_BYTES } from '@ipasn/normalize';
 import { Scorer } from '../src/score/scorer.js';
 import { NOW, T, ev, nip, rec, upsert } from './helpers.js';
@@ -82,6 +83,6 @@ describe('Scorer', () => {
   it('scores under the rule sets in id order', () => {
     const s = newScorer();
     feed(s, [upsert(nip(73))]);
-    expect([...s.employeeLines('2025-06-30', ['reformulasi-2024', 'perban-8-2019'])].map((l) => l.rules)).toEqual(['perban-8-2019', 'reformulasi-2024']);
+    expect([...s.employeeLines('2025-06-30', SHIPPED_RULE_SETS.select('reformulasi-2024,bkn-2023,perban-8-2019'))].map((l) => l.rules)).toEqual(['bkn-2023', 'perban-8-2019', 'reformulasi-2024']);
   });
 });

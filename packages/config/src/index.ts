@@ -54,6 +54,12 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A JSON agency list replacing the one shipped in packages/contracts. */
   IPASN_AGENCIES_FILE: z.string().optional(),
+  /**
+   * A JSON rule-set list (the rule sets in force and their baseline, docs/rules.md) replacing the
+   * shipped one (perban-8-2019, reformulasi-2024, bkn-2023). Read with `ruleSetsInForce` from
+   * `@ipasn/rules/files`.
+   */
+  IPASN_RULE_SETS_FILE: z.string().optional(),
   /** Pins the evaluation date (an official measurement period); live (today in Asia/Jakarta) when unset. */
   SCORING_AS_OF: isoDate.optional(),
   /** Graceful-shutdown deadline in milliseconds; past it the process exits non-zero. */

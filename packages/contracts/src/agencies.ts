@@ -3,11 +3,9 @@
  * file named in configuration. Parsing is pure; reading the file is the caller's business.
  */
 import { z } from 'zod';
-import { RULE_SET_IDS, type IsoDate, type RuleSetId } from './domain.js';
+import type { IsoDate, RuleSetId } from './domain.js';
+import { RuleSetIdSchema } from './rule-set-id.js';
 import defaultList from './data/agencies.json' with { type: 'json' };
-
-/** The rule set shown for agencies with no dated primary, and before a primary's `from` date. */
-export const DEFAULT_RULE_SET: RuleSetId = 'perban-8-2019';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u, 'expected YYYY-MM-DD');
 
@@ -15,7 +13,12 @@ export const AgencySchema = z.object({
   code: z.string().regex(/^[0-9A-Z]{4}$/u, 'agency codes are 4 letters or digits'),
   name: z.string().min(1),
   pilot: z.boolean().default(false),
-  primary: z.object({ ruleSet: z.enum(RULE_SET_IDS), from: isoDate.nullable().default(null) }),
+  /**
+   * The rule set shown for the agency from `from` on (before it, and for agencies not in the list:
+   * the baseline of the rule-set list in force). Any valid id; that it is in the list in force is
+   * checked where both lists are loaded (`checkPrimaries` in @ipasn/rules).
+   */
+  primary: z.object({ ruleSet: RuleSetIdSchema, from: isoDate.nullable().default(null) }),
   /** Expected update cadence: the agency is stale after this many days without an accepted event. */
   cadenceDays: z.number().int().positive().default(7),
 });
@@ -63,12 +66,20 @@ export class Agencies {
     return this.list.agencies;
   }
 
-  /** The rule set shown by default for an agency on an evaluation date. */
-  primaryRuleSet(code: string, asOf: IsoDate): RuleSetId {
+  /**
+   * The rule set shown by default for an agency on an evaluation date; `baseline` (the baseline of
+   * the rule-set list in force) for an unknown agency and before the primary's `from` date.
+   */
+  primaryRuleSet(code: string, asOf: IsoDate, baseline: RuleSetId): RuleSetId {
     const a = this.#byCode.get(code);
-    if (!a) return DEFAULT_RULE_SET;
+    if (!a) return baseline;
     const { ruleSet, from } = a.primary;
-    return from === null || asOf >= from ? ruleSet : DEFAULT_RULE_SET;
+    return from === null || asOf >= from ? ruleSet : baseline;
+  }
+
+  /** Every rule set some agency names as its primary. */
+  get primaryRuleSets(): RuleSetId[] {
+    return [...new Set(this.list.agencies.map((a) => a.primary.ruleSet))];
   }
 }
 

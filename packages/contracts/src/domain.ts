@@ -54,8 +54,14 @@ export type SeparationReason = (typeof SEPARATION_REASONS)[number];
 export const CATEGORIES = ['SANGAT_TINGGI', 'TINGGI', 'SEDANG', 'RENDAH', 'SANGAT_RENDAH'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const RULE_SET_IDS = ['perban-8-2019', 'reformulasi-2024'] as const;
-export type RuleSetId = (typeof RULE_SET_IDS)[number];
+/**
+ * A rule-set id. Rule sets are open data (ipasn-rules.md, "Rule sets are data, and there can be
+ * any number of them"): the ids in force come from the rule-set list in configuration, never from
+ * code. An id is lowercase letters and digits in groups joined by `-` or `.` (`bkn-2023`,
+ * `reformulasi-2024.2`), at most 64 characters, and never `all` (`--rules all`): ids end up in
+ * Redis keys, Kafka headers, URLs and file names. `RuleSetIdSchema` (./rule-set-id.ts) validates.
+ */
+export type RuleSetId = string;
 
 export const DATA_GAPS = ['APPRAISAL_MISSING', 'EDUCATION_MISSING', 'REQUIRED_EDUCATION_MISSING'] as const;
 export type DataGap = (typeof DATA_GAPS)[number];

@@ -34,7 +34,7 @@ export interface PipelineOptions {
   asOf?: IsoDate | undefined;
   /** The scorer's SCORER_HOLD_MAX and SCORER_HOLD_HOURS (events.md holds); default 100 events, 24 h. */
   hold?: HoldLimits | undefined;
-  /** The rule sets to score with; default every shipped one (RULE_SETS). */
+  /** The rule sets to score with: the list in force (the CLI reads IPASN_RULE_SETS_FILE); default the shipped list. */
   ruleSets?: readonly RuleSet[];
   /** SCORER_MAX_RECORDS of the scorer whose output is rebuilt or checked; default 1,000 (the scorer's). */
   maxRecords?: number | undefined;

@@ -23,7 +23,7 @@ import { readToEnd } from '@ipasn/kafka';
 import { decodeCanonicalEvents } from '@ipasn/pipeline';
 import { applyEventChunk, StateConflictError, StateStore } from '@ipasn/profiles';
 import type { Redis } from '@ipasn/redis';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { scoringContext } from '@ipasn/scoring';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
@@ -67,7 +67,7 @@ async function dropStates(redis: Redis, states: StateStore): Promise<number> {
 }
 
 async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore): Promise<RebuildResult['states']> {
-  const ruleSets = options.ruleSets ?? Object.values(RULE_SETS);
+  const ruleSets = options.ruleSets ?? SHIPPED_RULE_SETS.all;
   const written = new Set<string>();
   let rejected = 0;
   let undecodable = 0;

@@ -6,7 +6,7 @@
 import { jakartaDate, type CanonicalEvent, type IsoDate, type RuleSetId } from '@ipasn/contracts';
 import { AggregateStore, headcountOf, type AgencySumsRow } from '@ipasn/aggregates';
 import { readToEnd } from '@ipasn/kafka';
-import { addContribution, emptyAgencySums, emptyProfile, isScorable, RULE_SETS, score, type AgencySums, type Profile, type RuleSet } from '@ipasn/rules';
+import { addContribution, emptyAgencySums, emptyProfile, isScorable, score, SHIPPED_RULE_SETS, type AgencySums, type Profile, type RuleSet } from '@ipasn/rules';
 import { decodeCanonicalEvents } from '@ipasn/pipeline';
 import { DEFAULT_MAX_RECORDS, foldEvent, holdLimits, minimize, type Holdable, type HoldLimits } from '@ipasn/scoring';
 import { SchemaRegistry } from '@ipasn/serde';
@@ -182,7 +182,7 @@ export async function foldEvents(clients: Clients, options: PipelineOptions): Pr
 
 export async function verifyWith(clients: Clients, options: PipelineOptions): Promise<VerifyResult> {
   const asOf = options.asOf ?? jakartaDate(Date.now());
-  const ruleSets = options.ruleSets ?? Object.values(RULE_SETS);
+  const ruleSets = options.ruleSets ?? SHIPPED_RULE_SETS.all;
   const { fold, events, undecodable } = await foldEvents(clients, options);
   const { rows, employees } = expectedSums(fold.profiles(), asOf, ruleSets);
 

@@ -1,7 +1,7 @@
 /** verify's pure parts: the fold, the expected sums and the per-agency comparison. */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { addContribution, aggregateByAgency, emptyAgencySums, getRuleSet, RULE_SETS, score, summarize } from '@ipasn/rules';
+import { addContribution, aggregateByAgency, emptyAgencySums, getRuleSet, score, SHIPPED_RULE_SETS, summarize } from '@ipasn/rules';
 import { compareRows, diffSums, expectedSums, ProfileFold } from '../src/index.js';
 import { scoreOf } from '@ipasn/aggregates/testing';
 
@@ -42,15 +42,17 @@ describe('ProfileFold and expectedSums', () => {
     // Names are not kept (less personal data in memory, as in the scorer's store).
     expect(profiles.every((p) => p.name === undefined)).toBe(true);
 
-    const { rows, employees } = expectedSums(profiles, AS_OF, Object.values(RULE_SETS));
+    const { rows, employees } = expectedSums(profiles, AS_OF, SHIPPED_RULE_SETS.all);
     expect(employees).toBe(2);
     const batch = aggregateByAgency(
       profiles
         .filter((p) => p.active)
-        .flatMap((p) => Object.values(RULE_SETS).map((rs) => ({ agencyCode: p.agencyCode!, employmentType: p.employmentType!, rules: rs.id, score: score(p, AS_OF, rs) }))),
+        .flatMap((p) => SHIPPED_RULE_SETS.all.map((rs) => ({ agencyCode: p.agencyCode!, employmentType: p.employmentType!, rules: rs.id, score: score(p, AS_OF, rs) }))),
     );
     expect(rows.map((r) => summarize(r.agencyCode, r.rules, r.sums))).toEqual(batch);
+    // By agency, then rule-set id.
     expect(rows.map((r) => [r.agencyCode, r.rules])).toEqual([
+      ['3004', 'bkn-2023'],
       ['3004', 'perban-8-2019'],
       ['3004', 'reformulasi-2024'],
     ]);

@@ -3,6 +3,10 @@
  * Redis with a typical history). Positional JSON arrays: no key names, enumerations as indexes,
  * dates as yyyymmdd numbers; free text that scoring never reads (name, position, unit) is not
  * stored. A format tag leads, so a later encoding can replace this one without a migration.
+ *
+ * `j3` keys the last scores by rule-set id (rule sets are open data: any number, any id). `j2`
+ * stored them by position in the two ids the code once knew; it is still read, so a running
+ * system upgrades without a migration (each state is rewritten as `j3` on its next write).
  */
 import {
   DISCIPLINE_LEVELS,
@@ -11,7 +15,6 @@ import {
   JOB_GROUPS,
   LEADERSHIP_LEVELS,
   PREDICATES,
-  RULE_SET_IDS,
   TRAINING_KINDS,
 } from '@ipasn/contracts';
 import type { CanonicalEvent } from '@ipasn/contracts';
@@ -19,7 +22,12 @@ import type { Profile, ProfileRecord } from '@ipasn/rules';
 import { IpasnError } from '@ipasn/errors';
 import type { EmployeeState, EventInput, LastScore } from '@ipasn/scoring';
 
-const FORMAT = 'j2';
+const FORMAT = 'j3';
+const LEGACY_J2 = 'j2';
+/** What the positions of a `j2` last-score list meant (a fact about stored bytes, not the list in force). */
+const J2_POSITIONS = ['perban-8-2019', 'reformulasi-2024'];
+
+type LastList = [string, number, string][];
 
 const date = (d: string): number => Number(d.replaceAll('-', ''));
 const undate = (n: number): string => {
@@ -80,18 +88,23 @@ function decodeRecord(a: Rec): [string, ProfileRecord] {
   }
 }
 
-function encodeLast(last: EmployeeState['last']): (0 | [number, string])[] {
-  return RULE_SET_IDS.map((id) => {
-    const l = last[id];
-    return l ? [l.total, l.agencyCode] : 0;
-  });
+function encodeLast(last: EmployeeState['last']): LastList {
+  const out: LastList = [];
+  for (const [id, l] of Object.entries(last)) if (l) out.push([id, l.total, l.agencyCode]);
+  return out;
 }
 
-function decodeLast(a: (0 | [number, string])[]): EmployeeState['last'] {
-  const out: Partial<Record<(typeof RULE_SET_IDS)[number], LastScore>> = {};
-  RULE_SET_IDS.forEach((id, i) => {
-    const v = a[i];
-    if (v) out[id] = { total: v[0], agencyCode: v[1] };
+function decodeLast(a: LastList): EmployeeState['last'] {
+  const out: Record<string, LastScore> = {};
+  for (const [id, total, agencyCode] of a) out[id] = { total, agencyCode };
+  return out;
+}
+
+function decodeLastJ2(a: (0 | [number, string])[]): EmployeeState['last'] {
+  const out: Record<string, LastScore> = {};
+  a.forEach((v, i) => {
+    const id = J2_POSITIONS[i];
+    if (v && id !== undefined) out[id] = { total: v[0], agencyCode: v[1] };
   });
   return out;
 }
@@ -131,24 +144,34 @@ export function encodeState(state: EmployeeState): string {
 }
 
 export function decodeState(raw: string): EmployeeState {
-  if (!raw.startsWith(FORMAT)) throw new IpasnError('STATE_CORRUPT', `unknown employee state format ${raw.slice(0, 2)}`);
+  const legacy = raw.startsWith(LEGACY_J2);
+  if (!legacy && !raw.startsWith(FORMAT)) throw new IpasnError('STATE_CORRUPT', `unknown employee state format ${raw.slice(0, 2)}`);
   const [pa, partition, offset, version, last, dueAt, before, held, outbox] = JSON.parse(raw.slice(FORMAT.length)) as [
     unknown[],
     number,
     number,
     number,
-    (0 | [number, string])[],
+    unknown[],
     number | null,
-    (0 | [number, string])[],
+    unknown[],
     Held[] | undefined,
     [...Held, string][] | undefined,
   ];
+  const lastOf = (a: unknown[]): EmployeeState['last'] => (legacy ? decodeLastJ2(a as (0 | [number, string])[]) : decodeLast(a as LastList));
   const [nip, owner, agencyCode, active, et, jg, req, seq, recs] = pa as [string, string | null, string | null, number, number, number, number, number, Rec[]];
   const profile: Profile = { nip, owner, agencyCode, active: active === 1, records: Object.fromEntries(recs.map(decodeRecord)), seq };
   if (et >= 0) profile.employmentType = at(EMPLOYMENT_TYPES, et);
   if (jg >= 0) profile.jobGroup = at(JOB_GROUPS, jg);
   if (req >= 0) profile.requiredEducation = at(EDUCATION_LEVELS, req);
-  return { profile, partition, offset, version, last: decodeLast(last), dueAt, before: decodeLast(before), held: (held ?? []).map((h) => decodeHeld(nip, h)),
+  return {
+    profile,
+    partition,
+    offset,
+    version,
+    last: lastOf(last),
+    dueAt,
+    before: lastOf(before),
+    held: (held ?? []).map((h) => decodeHeld(nip, h)),
     outbox: (outbox ?? []).map((x) => ({ input: decodeHeld(nip, x.slice(0, 9) as Held), message: x[9] })),
   };
 }

@@ -2,6 +2,7 @@ export { StateStore, LUA_DIR, heldIndexKey, heldPerAgency, type Loaded } from '.
 export { encodeState, decodeState } from './codec.js';
 export { applyEventChunk, StateConflictError, type ApplyHooks, type ChunkAttempt } from './apply.js';
 export {
+  recordRescore,
   requestRescore,
   rescoreRuns,
   summarizeRescore,
@@ -12,3 +13,4 @@ export {
   type RescoreRuns,
   type RescoreSummary,
 } from './rescore.js';
+export { RuleSetStatus, type Computing, type RuleSetStatusView } from './rule-set-status.js';

@@ -5,10 +5,12 @@
  * retries and progress; a run survives restarts on both sides. The protocol (queue, chunk and
  * summary shapes, how a run is started) lives here; the scorer works the chunks.
  */
+import { randomUUID } from 'node:crypto';
 import type { RuleSetId } from '@ipasn/contracts';
 import type { Logger } from '@ipasn/logger';
 import { ChunkedRuns } from '@ipasn/queue';
 import type { Redis } from '@ipasn/redis';
+import type { RuleSetStatus } from './rule-set-status.js';
 import type { StateStore } from './store.js';
 
 export interface RescoreChunk {
@@ -20,12 +22,16 @@ export interface RescoreRequest {
   agency: string | null;
   rules: RuleSetId[];
   requestedAt: string;
+  /** Names the run in the rule-set status (absent in runs started before it existed). */
+  token?: string;
 }
 export interface RescoreSummary {
   agency: string | null;
   rules: RuleSetId[];
   employees: number;
   rescored: number;
+  /** id → version the chunks were scored under; null when chunks disagree (scorers with different lists). */
+  versions: Record<RuleSetId, string> | null;
 }
 
 export const RESCORE_QUEUE = 'scorer-rescore';
@@ -33,6 +39,8 @@ export const RESCORE_QUEUE = 'scorer-rescore';
 export interface RescoreChunkResult {
   seen: number;
   rescored: number;
+  /** id → version of each requested rule set in the list of the scorer that worked the chunk. */
+  versions?: Record<RuleSetId, string>;
 }
 export type RescoreRuns = ChunkedRuns<RescoreChunk, RescoreRequest, RescoreChunkResult>;
 
@@ -44,7 +52,7 @@ export function rescoreRuns(connection: Redis, redisPrefix: string, logger: Logg
 export async function requestRescore(
   runs: RescoreRuns,
   store: StateStore,
-  request: { agency?: string | undefined; rules: RuleSetId[]; chunkSize?: number; now?: Date },
+  request: { agency?: string | undefined; rules: RuleSetId[]; chunkSize?: number; now?: Date; status?: RuleSetStatus },
 ): Promise<{ runId: string; chunks: number; employees: number }> {
   const size = request.chunkSize ?? 500;
   const chunks: RescoreChunk[] = [];
@@ -61,7 +69,11 @@ export async function requestRescore(
     }
   }
   if (current.length > 0) chunks.push({ nips: current, agency: request.agency ?? null, rules: request.rules });
-  const runId = await runs.start({ agency: request.agency ?? null, rules: request.rules, requestedAt: (request.now ?? new Date()).toISOString() }, chunks);
+  const now = request.now ?? new Date();
+  const token = randomUUID();
+  // Over every employee, the run computes the rule sets: the console shows them "being computed".
+  if (request.status && request.agency === undefined) await request.status.startRun(request.rules, token, now);
+  const runId = await runs.start({ agency: request.agency ?? null, rules: request.rules, requestedAt: now.toISOString(), token }, chunks);
   return { runId, chunks: chunks.length, employees };
 }
 
@@ -72,5 +84,28 @@ export function summarizeRescore(results: readonly RescoreChunkResult[], data: R
     rules: data.rules,
     employees: results.reduce((a, r) => a + r.seen, 0),
     rescored: results.reduce((a, r) => a + r.rescored, 0),
+    versions: agreedVersions(results),
   };
+}
+
+function agreedVersions(results: readonly RescoreChunkResult[]): Record<RuleSetId, string> | null {
+  let out: Record<RuleSetId, string> | null = null;
+  for (const r of results) {
+    if (r.versions === undefined) return null;
+    if (out === null) out = r.versions;
+    else if (JSON.stringify(Object.entries(out).sort()) !== JSON.stringify(Object.entries(r.versions).sort())) return null;
+  }
+  return out;
+}
+
+/**
+ * Closes a finished run in the rule-set status: a run over every employee whose chunks agree on
+ * the versions marks those rule sets scored (and no longer computing). `closerVersions`: the list
+ * in force of the scorer closing the run (id → version).
+ */
+export async function recordRescore(status: RuleSetStatus, summary: RescoreSummary, data: RescoreRequest, closerVersions: Readonly<Record<RuleSetId, string>>): Promise<void> {
+  if (data.agency !== null || data.token === undefined) return;
+  // A run over no stored employee has no chunk to report versions: the closing scorer's list says.
+  const versions = summary.versions ?? (summary.employees === 0 ? Object.fromEntries(data.rules.flatMap((id) => (closerVersions[id] === undefined ? [] : [[id, closerVersions[id]]]))) : null);
+  if (versions !== null) await status.runCompleted(versions, data.token);
 }

@@ -104,4 +104,10 @@ export class StateStore {
       if (keys.length > 0) yield keys.map((k) => k.slice(strip));
     } while (cursor !== '0');
   }
+
+  /** Whether any employee is stored (a scan that stops at the first key). */
+  async hasAny(): Promise<boolean> {
+    for await (const batch of this.scan(1000)) if (batch.length > 0) return true;
+    return false;
+  }
 }

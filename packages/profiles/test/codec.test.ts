@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { applyChunk, expireDue, holdLimits, type EventInput } from '@ipasn/scoring';
 import { decodeState, encodeState } from '../src/index.js';
 
 const NIP = '197708232004071109';
-const ctx = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 0, timeDriven: true, maxRecords: 1_000, hold: holdLimits() };
+const ctx = { asOf: '2025-06-30', ruleSets: SHIPPED_RULE_SETS.all, computedAt: 0, timeDriven: true, maxRecords: 1_000, hold: holdLimits() };
 const ev = (i: number, type: CanonicalEvent['type'], data: CanonicalEvent['data'], agency = '6300'): EventInput => ({
   event: { id: `e${i}`, source: `/agencies/${agency}`, agencyCode: agency, type, nip: NIP, time: '2024-01-01T00:00:00.000Z', data } as CanonicalEvent,
   partition: 1,
@@ -71,6 +71,23 @@ describe('stored state codec', () => {
       { numRuns: 300 },
     );
   }, 60_000);
+
+  it('keeps the last score of any rule-set id, including one the code has never heard of', () => {
+    const state = applyChunk(new Map([[NIP, null]]), [ev(0, 'ipasn.employee.upserted', { name: 'X', employmentType: 'PNS', jobGroup: 'PELAKSANA' } as never)], ctx).states.get(NIP)!;
+    const withFourth = { ...state, last: { ...state.last, 'kota-bima-2026': { total: 61.25, agencyCode: '7672' } }, before: { 'kota-bima-2026.2': { total: 1, agencyCode: '6300' } } };
+    expect(Object.keys(state.last).sort()).toEqual([...SHIPPED_RULE_SETS.ids].sort());
+    expect(decodeState(encodeState(withFourth))).toEqual(withFourth);
+  });
+
+  it('reads the j2 format (last scores by position: perban-8-2019, reformulasi-2024) that running systems hold', () => {
+    const j2 = 'j2' + JSON.stringify([[NIP, '6300', '6300', 1, 0, 3, -1, 1, []], 0, 17, 4, [[81.5, '6300'], 0], null, [0, [70, '4011']]]);
+    const s = decodeState(j2);
+    expect(s.last).toEqual({ 'perban-8-2019': { total: 81.5, agencyCode: '6300' } });
+    expect(s.before).toEqual({ 'reformulasi-2024': { total: 70, agencyCode: '4011' } });
+    expect(s.offset).toBe(17);
+    expect(encodeState(s).startsWith('j3')).toBe(true);
+    expect(decodeState(encodeState(s))).toEqual(s);
+  });
 
   it('refuses an unknown format', () => {
     expect(() => decodeState('zz[]')).toThrow(/unknown employee state format/u);

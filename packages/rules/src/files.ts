@@ -4,11 +4,12 @@
  * runs once in `main`, before anything is consumed.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { RuleSetFileError } from './errors.js';
+import { RuleSetFileError, RuleSetListError } from './errors.js';
 import { RuleSetList } from './rule-set-list.js';
-import { parseRuleSet, type AnyRuleSet } from './rule-set.js';
+import { parseRuleSet, RuleSetIdSchema, type AnyRuleSet } from './rule-set.js';
 import { SHIPPED_BASELINE, SHIPPED_RULE_SET_FILE_NAMES } from './rule-sets.js';
 
 /** Absolute paths of the shipped rule-set files, in list order (the default list in force). */
@@ -50,4 +51,47 @@ export function loadRuleSetList(paths: readonly string[], baselineId?: string): 
 /** The shipped list read from disk: what a deployment runs when configuration names no files. */
 export function loadShippedRuleSetList(): RuleSetList {
   return loadRuleSetList(SHIPPED_RULE_SET_FILES, SHIPPED_BASELINE);
+}
+
+/**
+ * A rule-set list file (IPASN_RULE_SETS_FILE), the list in force as data:
+ *
+ *   { "baseline": "perban-8-2019",
+ *     "ruleSets": [{ "shipped": "perban-8-2019" }, { "shipped": "bkn-2023" }, { "file": "kota-bima-2026.json" }] }
+ *
+ * `shipped` names a rule set shipped with this package; `file` a rule-set file, relative to the
+ * list file's folder unless absolute. `baseline` defaults to the first entry's id.
+ */
+const RuleSetListFileSchema = z.strictObject({
+  baseline: RuleSetIdSchema.optional(),
+  ruleSets: z.array(z.union([z.strictObject({ shipped: RuleSetIdSchema }), z.strictObject({ file: z.string().min(1) })])).min(1),
+});
+
+/** Reads a rule-set list file; a bad list file or entry is a RuleSetListError, a bad rule-set file a RuleSetFileError. */
+export function loadRuleSetListFile(path: string): RuleSetList {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new RuleSetListError(`rule-set list file ${path} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  const r = RuleSetListFileSchema.safeParse(json);
+  if (!r.success) throw new RuleSetListError(`rule-set list file ${path} is not a rule-set list:\n${z.prettifyError(r.error)}`);
+  const folder = dirname(path);
+  const files = r.data.ruleSets.map((e) => {
+    if ('file' in e) return resolve(folder, e.file);
+    const i = SHIPPED_RULE_SET_FILE_NAMES.indexOf(`${e.shipped}.json`);
+    const shipped = SHIPPED_RULE_SET_FILES[i];
+    if (shipped === undefined) throw new RuleSetListError(`rule-set list file ${path}: no shipped rule set ${e.shipped} (shipped: ${SHIPPED_RULE_SET_FILE_NAMES.map((n) => n.replace(/\.json$/u, '')).join(', ')})`);
+    return shipped;
+  });
+  return loadRuleSetList(files, r.data.baseline);
+}
+
+/**
+ * The list in force: the rule-set list file named in configuration (IPASN_RULE_SETS_FILE), else
+ * the shipped list. What every service and command that scores or shows rule sets starts from.
+ */
+export function ruleSetsInForce(listFile: string | undefined): RuleSetList {
+  return listFile ? loadRuleSetListFile(listFile) : loadShippedRuleSetList();
 }

@@ -1,14 +1,14 @@
 export {
   parseRuleSet,
-  isKnownRuleSet,
   RuleSetSchema,
   RuleSetIdSchema,
   type AnyRuleSet,
   type RuleSet,
   type KompetensiComponent,
 } from './rule-set.js';
-export { RULE_SETS, SHIPPED_RULE_SETS, SHIPPED_BASELINE, SHIPPED_RULE_SET_FILE_NAMES, getRuleSet } from './rule-sets.js';
-export { RuleSetList, ALL_RULE_SETS } from './rule-set-list.js';
+export { SHIPPED_RULE_SETS, SHIPPED_BASELINE, SHIPPED_RULE_SET_FILE_NAMES, getRuleSet } from './rule-sets.js';
+export { RuleSetList } from './rule-set-list.js';
+export { ALL_RULE_SETS } from '@ipasn/contracts';
 export { RuleSetFileError, RuleSetListError, UnknownRuleSetError } from './errors.js';
 export {
   emptyProfile,

@@ -4,11 +4,10 @@
  * scored under every rule set of the list; the baseline is the fallback primary and the default
  * side of the pilot comparison. Pure: reading files is `@ipasn/rules/files`.
  */
+import { ALL_RULE_SETS, type Agencies } from '@ipasn/contracts';
 import { RuleSetListError, UnknownRuleSetError } from './errors.js';
 import type { AnyRuleSet } from './rule-set.js';
 
-/** The `--rules` word that selects every rule set of the list (the schema forbids it as an id). */
-export const ALL_RULE_SETS = 'all';
 
 export class RuleSetList {
   readonly all: readonly AnyRuleSet[];
@@ -62,5 +61,37 @@ export class RuleSetList {
       if (!out.includes(rs)) out.push(rs);
     }
     return out;
+  }
+
+  /** The ids named by a `--rules` value (see `select`). */
+  selectIds(spec: string): string[] {
+    return this.select(spec).map((rs) => rs.id);
+  }
+
+  /** id → version of every rule set of the list: what a scorer compares with what it has scored. */
+  get versions(): Record<string, string> {
+    return Object.fromEntries(this.all.map((rs) => [rs.id, rs.version]));
+  }
+
+  /**
+   * The pair the pilot view compares by default (ipasn-rules.md, "Which rule set applies"): the
+   * agency's primary against the baseline; where the primary is the baseline (or not in the list),
+   * the baseline against the next rule set in the list. A list of one compares it with itself.
+   */
+  defaultPair(primary: string): [string, string] {
+    const base = this.baseline.id;
+    if (primary !== base && this.has(primary)) return [primary, base];
+    const i = this.all.indexOf(this.baseline);
+    const next = this.all[(i + 1) % this.all.length] ?? this.baseline;
+    return [base, next.id];
+  }
+
+  /** Throws a RuleSetListError when an agency's primary rule set is not in this list. */
+  checkPrimaries(agencies: Agencies): void {
+    const missing = agencies.all.filter((a) => !this.has(a.primary.ruleSet));
+    if (missing.length > 0) {
+      const named = missing.map((a) => `${a.code} → ${a.primary.ruleSet}`).join(', ');
+      throw new RuleSetListError(`the agency list names primary rule sets that are not in the list in force (${this.ids.join(', ')}): ${named}`);
+    }
   }
 }

@@ -17,10 +17,11 @@ import {
   JOB_GROUPS,
   LEADERSHIP_LEVELS,
   PREDICATES,
-  RULE_SET_IDS,
+  RuleSetIdSchema,
   TRAINING_KINDS,
-  type RuleSetId,
 } from '@ipasn/contracts';
+
+export { RuleSetIdSchema };
 
 /** Points are multiples of 0.25 so that every score is an exact number of quarter points. */
 const points = z
@@ -54,18 +55,6 @@ const KualifikasiSchema = z.discriminatedUnion('method', [
 ]);
 
 const trainingKinds = z.array(z.enum(TRAINING_KINDS)).min(1);
-
-/**
- * A rule-set id: lowercase letters and digits in groups joined by `-` or `.` (`bkn-2023`,
- * `reformulasi-2024.2`). Ids end up in Redis keys, Kafka headers, URLs and file names, so the
- * alphabet excludes everything that is special in one of them (`:`, `{`, `/`, spaces, …).
- */
-export const RuleSetIdSchema = z
-  .string()
-  .max(64)
-  .regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/u, 'a rule-set id is lowercase letters and digits joined by "-" or "." (e.g. bkn-2023)')
-  // `--rules all` selects every rule set of the list: a rule set called "all" would be unreachable.
-  .refine((id) => id !== 'all', '"all" is reserved (--rules all)');
 
 const ComponentSchema = z.discriminatedUnion('type', [
   /** A LEADERSHIP training ever completed whose level matches the post (or, if allowed, is higher). */
@@ -239,17 +228,9 @@ function checkDescending(
 /** A validated rule set of any id: what the scoring functions take. */
 export type AnyRuleSet = z.infer<typeof RuleSetSchema>;
 
-/**
- * A rule set whose id `@ipasn/contracts` knows (`RuleSetId`). The rest of the repo still types
- * ids with that closed enum; once `RuleSetId` is a string this is the same type as AnyRuleSet.
- */
-export type RuleSet = AnyRuleSet & { readonly id: RuleSetId };
+/** A validated rule set (any id: rule sets are open data). */
+export type RuleSet = AnyRuleSet;
 export type KompetensiComponent = z.infer<typeof ComponentSchema>;
-
-/** Whether the contracts know this rule set's id (so it may enter the live pipeline's types). */
-export function isKnownRuleSet(rs: AnyRuleSet): rs is RuleSet {
-  return (RULE_SET_IDS as readonly string[]).includes(rs.id);
-}
 
 /** Validates a rule-set document (e.g. an operator's file); throws a ZodError naming bad paths. */
 export function parseRuleSet(json: unknown): AnyRuleSet {

@@ -5,12 +5,11 @@
  * rule set is a new file here and a line below — or, without a release, an operator's file loaded
  * with `loadRuleSetFile` (`@ipasn/rules/files`).
  */
-import { RULE_SET_IDS, type RuleSetId } from '@ipasn/contracts';
 import bkn2023 from './data/bkn-2023.json' with { type: 'json' };
 import perban from './data/perban-8-2019.json' with { type: 'json' };
 import reformulasi from './data/reformulasi-2024.json' with { type: 'json' };
 import { RuleSetList } from './rule-set-list.js';
-import { isKnownRuleSet, parseRuleSet, type AnyRuleSet, type RuleSet } from './rule-set.js';
+import { parseRuleSet, type AnyRuleSet } from './rule-set.js';
 
 /** The shipped files under `data/` (next to this module, in src and dist alike), in list order. */
 export const SHIPPED_RULE_SET_FILE_NAMES: readonly string[] = Object.freeze(['perban-8-2019.json', 'reformulasi-2024.json', 'bkn-2023.json']);
@@ -20,25 +19,7 @@ export const SHIPPED_BASELINE = 'perban-8-2019';
 /** The shipped list in force: the three shipped rule sets, baseline `perban-8-2019`. */
 export const SHIPPED_RULE_SETS: RuleSetList = new RuleSetList([perban, reformulasi, bkn2023].map((json) => parseRuleSet(json)), SHIPPED_BASELINE);
 
-/**
- * The shipped rule sets whose id `@ipasn/contracts` knows (RULE_SET_IDS), keyed by id: what the
- * live pipeline, the CLI and the console score today. A rule set outside the contracts' enum
- * (bkn-2023, an operator's file) is reached through SHIPPED_RULE_SETS, getRuleSet or
- * loadRuleSetFile until the contracts take any id.
- */
-export const RULE_SETS: Readonly<Record<RuleSetId, RuleSet>> = Object.freeze(
-  Object.fromEntries(
-    RULE_SET_IDS.map((id) => {
-      const rs = SHIPPED_RULE_SETS.has(id) ? SHIPPED_RULE_SETS.get(id) : undefined;
-      if (rs === undefined || !isKnownRuleSet(rs)) throw new Error(`@ipasn/contracts names rule set ${id}, which @ipasn/rules does not ship`);
-      return [id, rs];
-    }),
-  ) as Record<RuleSetId, RuleSet>,
-);
-
 /** A shipped rule set by id; throws UnknownRuleSetError (RULE_SET_UNKNOWN) for any other id. */
-export function getRuleSet(id: RuleSetId): RuleSet;
-export function getRuleSet(id: string): AnyRuleSet;
 export function getRuleSet(id: string): AnyRuleSet {
   return SHIPPED_RULE_SETS.get(id);
 }

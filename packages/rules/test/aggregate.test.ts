@@ -11,7 +11,7 @@ import {
   isScorable,
   removeContribution,
   roundHalfUp2,
-  RULE_SETS,
+  getRuleSet,
   score,
   summarize,
   type AgencySums,
@@ -20,7 +20,7 @@ import {
 } from '../src/index.js';
 import { envelope } from './helpers.js';
 
-const perban = RULE_SETS['perban-8-2019'];
+const perban = getRuleSet('perban-8-2019');
 const AS_OF = '2025-06-30';
 
 function profileOf(nip: string, events: ((nip: string) => CanonicalEvent)[]): Profile {

@@ -5,13 +5,13 @@
 import { DISCIPLINE_LEVELS, EDUCATION_LEVELS, JOB_GROUPS, LEADERSHIP_LEVELS, type JobGroup, type LeadershipLevel, type Predicate } from '@ipasn/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getRuleSet, nextChange, parseRuleSet, RULE_SETS, score, type Profile } from '../src/index.js';
+import { getRuleSet, nextChange, parseRuleSet, score, type Profile } from '../src/index.js';
 import bknJson from '../src/data/bkn-2023.json' with { type: 'json' };
 import { dateArb, profileArb } from './arbitraries.js';
 import { build, employee, ev, A, rec } from './helpers.js';
 
 const bkn = getRuleSet('bkn-2023');
-const perban = RULE_SETS['perban-8-2019'];
+const perban = getRuleSet('perban-8-2019');
 const AS_OF = '2025-06-30';
 
 type Column = 'struktural' | 'fungsional' | 'pelaksana';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IpasnError } from '@ipasn/errors';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadRuleSetFile, loadRuleSetList, loadShippedRuleSetList, SHIPPED_RULE_SET_FILES } from '../src/files.js';
+import { loadRuleSetFile, loadRuleSetList, loadRuleSetListFile, loadShippedRuleSetList, ruleSetsInForce, SHIPPED_RULE_SET_FILES } from '../src/files.js';
 import { RuleSetFileError, RuleSetList, RuleSetListError, score, SHIPPED_RULE_SETS, UnknownRuleSetError } from '../src/index.js';
 import bknJson from '../src/data/bkn-2023.json' with { type: 'json' };
 import { employee, rec } from './helpers.js';
@@ -129,6 +129,47 @@ describe('loadRuleSetList', () => {
     const dir = tempDir();
     const bad = writeJson(dir, 'bad.json', '[]');
     expect(fileError(() => loadRuleSetList([...SHIPPED_RULE_SET_FILES, bad])).path).toBe(bad);
+  });
+});
+
+describe('a rule-set list file (IPASN_RULE_SETS_FILE)', () => {
+  it('names shipped rule sets by id and files relative to itself; baseline by id', () => {
+    const dir = tempDir();
+    writeJson(dir, 'kota.json', fourth());
+    const listFile = writeJson(dir, 'rule-sets.json', { baseline: 'bkn-2023', ruleSets: [{ shipped: 'perban-8-2019' }, { shipped: 'bkn-2023' }, { file: 'kota.json' }] });
+    const list = loadRuleSetListFile(listFile);
+    expect(list.ids).toEqual(['perban-8-2019', 'bkn-2023', 'kota-bima-2026']);
+    expect(list.baseline.id).toBe('bkn-2023');
+    expect(list.get('bkn-2023')).toEqual(SHIPPED_RULE_SETS.get('bkn-2023'));
+    expect(ruleSetsInForce(listFile).ids).toEqual(list.ids);
+  });
+
+  it('without a file, the list in force is the shipped one', () => {
+    expect(ruleSetsInForce(undefined).ids).toEqual(SHIPPED_RULE_SETS.ids);
+    expect(ruleSetsInForce('').baseline.id).toBe('perban-8-2019');
+  });
+
+  it('refuses an unknown shipped id, a bad entry, and an unreadable list, as RULE_SET_LIST_INVALID', () => {
+    const dir = tempDir();
+    const cases = [
+      [writeJson(dir, 'a.json', { ruleSets: [{ shipped: 'perban-2020' }] }), /no shipped rule set perban-2020/u],
+      [writeJson(dir, 'b.json', { ruleSets: [{ shiped: 'perban-8-2019' }] }), /not a rule-set list/u],
+      [writeJson(dir, 'c.json', { ruleSets: [] }), /not a rule-set list/u],
+      [writeJson(dir, 'd.json', '{'), /cannot be read as JSON/u],
+      [join(dir, 'missing.json'), /cannot be read as JSON/u],
+      [writeJson(dir, 'e.json', { baseline: 'reformulasi-2024', ruleSets: [{ shipped: 'perban-8-2019' }] }), /baseline "reformulasi-2024" is not in the list/u],
+    ] as const;
+    for (const [path, message] of cases) {
+      expect(() => loadRuleSetListFile(path)).toThrow(RuleSetListError);
+      expect(() => loadRuleSetListFile(path)).toThrow(message);
+    }
+  });
+
+  it('a bad rule-set file named by the list is a RULE_SET_FILE_INVALID naming that file', () => {
+    const dir = tempDir();
+    const bad = writeJson(dir, 'bad.json', { ...fourth(), id: 'Bad Id' });
+    const listFile = writeJson(dir, 'rule-sets.json', { ruleSets: [{ file: 'bad.json' }] });
+    expect(fileError(() => loadRuleSetListFile(listFile)).path).toBe(bad);
   });
 });
 

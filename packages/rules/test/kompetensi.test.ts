@@ -1,11 +1,11 @@
 import { JOB_GROUPS, LEADERSHIP_LEVELS, type JobGroup, type LeadershipLevel } from '@ipasn/contracts';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, emptyProfile, parseRuleSet, RULE_SETS, score, type AnyRuleSet } from '../src/index.js';
+import { applyEvent, emptyProfile, parseRuleSet, getRuleSet, score, type AnyRuleSet } from '../src/index.js';
 import perbanJson from '../src/data/perban-8-2019.json' with { type: 'json' };
 import { employee, ev, NIP, rec } from './helpers.js';
 
-const perban = RULE_SETS['perban-8-2019'];
-const reform = RULE_SETS['reformulasi-2024'];
+const perban = getRuleSet('perban-8-2019');
+const reform = getRuleSet('reformulasi-2024');
 const AS_OF = '2025-06-30';
 
 const REQUIRED: Partial<Record<JobGroup, LeadershipLevel>> = {

@@ -1,10 +1,10 @@
 import { EDUCATION_LEVELS, type EducationLevel } from '@ipasn/contracts';
 import { describe, expect, it } from 'vitest';
-import { RULE_SETS, score } from '../src/index.js';
+import { getRuleSet, score } from '../src/index.js';
 import { employee, rec } from './helpers.js';
 
-const perban = RULE_SETS['perban-8-2019'];
-const reform = RULE_SETS['reformulasi-2024'];
+const perban = getRuleSet('perban-8-2019');
+const reform = getRuleSet('reformulasi-2024');
 const AS_OF = '2025-06-30';
 
 // The tables of ipasn-rules.md, written out independently of the data files.

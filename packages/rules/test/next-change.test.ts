@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, daysBetween, emptyProfile, getRuleSet, nextChange, parseRuleSet, RULE_SETS, score, type AnyRuleSet, type Profile } from '../src/index.js';
+import { addDays, addMonths, daysBetween, emptyProfile, getRuleSet, nextChange, parseRuleSet, score, type AnyRuleSet, type Profile } from '../src/index.js';
 import perbanJson from '../src/data/perban-8-2019.json' with { type: 'json' };
 import { dateArb, performanceRuleSetArb, profileArb, reformWithPerformance, ruleSetArb } from './arbitraries.js';
 import { employee, NIP, rec } from './helpers.js';
 
-const perban = RULE_SETS['perban-8-2019'];
-const reform = RULE_SETS['reformulasi-2024'];
+const perban = getRuleSet('perban-8-2019');
+const reform = getRuleSet('reformulasi-2024');
 const bkn = getRuleSet('bkn-2023');
 // Property runs score a profile on every day of four years: bounded runs, explicit time limits.
 

@@ -2,7 +2,7 @@
 import type { CanonicalEvent } from '@ipasn/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEvent, categoryOf, RULE_SETS, score, type Profile, type Score } from '../src/index.js';
+import { applyEvent, categoryOf, getRuleSet, score, type Profile, type Score } from '../src/index.js';
 import { dateArb, disciplineEventArb, profileArb, recordEventArb, ruleSetArb, senderFor, trainingOrEducationArb } from './arbitraries.js';
 import { build, ev } from './helpers.js';
 
@@ -81,8 +81,8 @@ describe('laws', () => {
     const b = ev.appraisal('4011', 'b', 2025, { predicate: 'KURANG' });
     const ab = build([ev.upsert('4011'), a, b]);
     const ba = build([ev.upsert('4011'), b, a]);
-    expect(score(ab, '2025-06-30', RULE_SETS['perban-8-2019']).dimensions.kinerja).toBe(5);
-    expect(score(ba, '2025-06-30', RULE_SETS['perban-8-2019']).dimensions.kinerja).toBe(25);
+    expect(score(ab, '2025-06-30', getRuleSet('perban-8-2019')).dimensions.kinerja).toBe(5);
+    expect(score(ba, '2025-06-30', getRuleSet('perban-8-2019')).dimensions.kinerja).toBe(25);
   });
 
   it('adding a training or an education never lowers a score', () => {

@@ -1,16 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RULE_SET_IDS } from '@ipasn/contracts';
+import { Agencies } from '@ipasn/contracts';
 import { IpasnError } from '@ipasn/errors';
 import { describe, expect, it } from 'vitest';
 import {
   getRuleSet,
-  isKnownRuleSet,
   parseRuleSet,
-  RULE_SETS,
   score,
   SHIPPED_BASELINE,
   SHIPPED_RULE_SET_FILE_NAMES,
+  RuleSetList,
+  RuleSetListError,
   SHIPPED_RULE_SETS,
   UnknownRuleSetError,
   type AnyRuleSet,
@@ -43,12 +43,22 @@ describe('the shipped rule sets', () => {
     expect(SHIPPED_RULE_SET_FILE_NAMES).toEqual(SHIPPED_RULE_SETS.ids.map((id) => `${id}.json`));
   });
 
-  it('RULE_SETS holds exactly the ids the contracts know, the same objects as the shipped list', () => {
-    expect(Object.keys(RULE_SETS).sort()).toEqual([...RULE_SET_IDS].sort());
-    for (const id of RULE_SET_IDS) {
-      expect(RULE_SETS[id]).toBe(getRuleSet(id));
-      expect(isKnownRuleSet(RULE_SETS[id])).toBe(true);
-    }
+  it('hold every primary of the shipped agency list', () => {
+    expect(() => SHIPPED_RULE_SETS.checkPrimaries(Agencies.default())).not.toThrow();
+    const onlyBkn = new RuleSetList([getRuleSet('bkn-2023')]);
+    expect(() => onlyBkn.checkPrimaries(Agencies.default())).toThrow(RuleSetListError);
+    expect(() => onlyBkn.checkPrimaries(Agencies.default())).toThrow(/3004 → reformulasi-2024/u);
+  });
+
+  it('pair for the pilot view: primary against the baseline, else the baseline against the next in the list', () => {
+    expect(SHIPPED_RULE_SETS.defaultPair('reformulasi-2024')).toEqual(['reformulasi-2024', 'perban-8-2019']);
+    expect(SHIPPED_RULE_SETS.defaultPair('bkn-2023')).toEqual(['bkn-2023', 'perban-8-2019']);
+    expect(SHIPPED_RULE_SETS.defaultPair('perban-8-2019')).toEqual(['perban-8-2019', 'reformulasi-2024']);
+    const bknFirst = new RuleSetList([getRuleSet('reformulasi-2024'), getRuleSet('perban-8-2019'), getRuleSet('bkn-2023')], 'bkn-2023');
+    // The baseline is last: "next" wraps around to the first.
+    expect(bknFirst.defaultPair('bkn-2023')).toEqual(['bkn-2023', 'reformulasi-2024']);
+    expect(new RuleSetList([getRuleSet('bkn-2023')]).defaultPair('bkn-2023')).toEqual(['bkn-2023', 'bkn-2023']);
+    expect(SHIPPED_RULE_SETS.versions).toEqual({ 'perban-8-2019': '1', 'reformulasi-2024': '1', 'bkn-2023': '1' });
   });
 
   it('model the structural differences as methods and component types', () => {
@@ -153,7 +163,7 @@ describe('parseRuleSet rejects bad documents, naming the path', () => {
   });
 
   it('accepts the shipped documents unchanged', () => {
-    expect(parseRuleSet(clone(perbanJson))).toEqual(RULE_SETS['perban-8-2019']);
+    expect(parseRuleSet(clone(perbanJson))).toEqual(getRuleSet('perban-8-2019'));
     expect(parseRuleSet(clone(bknJson))).toEqual(getRuleSet('bkn-2023'));
   });
 });
@@ -189,6 +199,6 @@ describe('a new version is just data', () => {
     const rs = parseRuleSet(doc);
     const p = employee({}, rec.apr(2025, { predicate: 'KURANG' }));
     expect(score(p, '2025-06-30', rs).dimensions.kinerja).toBe(10);
-    expect(score(p, '2025-06-30', RULE_SETS['perban-8-2019']).dimensions.kinerja).toBe(5);
+    expect(score(p, '2025-06-30', getRuleSet('perban-8-2019')).dimensions.kinerja).toBe(5);
   });
 });

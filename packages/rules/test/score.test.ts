@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { categoryOf, emptyProfile, RULE_SETS, score } from '../src/index.js';
+import { categoryOf, emptyProfile, getRuleSet, score } from '../src/index.js';
 import { A, build, employee, ev, NIP, rec } from './helpers.js';
 
-const perban = RULE_SETS['perban-8-2019'];
-const reform = RULE_SETS['reformulasi-2024'];
+const perban = getRuleSet('perban-8-2019');
+const reform = getRuleSet('reformulasi-2024');
 
 describe('categoryOf', () => {
   it.each([

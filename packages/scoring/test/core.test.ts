@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { RULE_SETS } from '@ipasn/rules';
+import { getRuleSet, parseRuleSet, SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { jakartaDate, jakartaMidnightMs as jakartaMidnight } from '@ipasn/contracts';
 import { applyChunk, rescore, scoringContext, type EmployeeState, type EventInput, type ScoringContext, holdLimits } from '../src/index.js';
 
 const NIP = '198501012010011001';
-const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000, hold: holdLimits() };
+const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: SHIPPED_RULE_SETS.all, computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 1_000, hold: holdLimits() };
 let n = 0;
 function ev(agency: string, type: CanonicalEvent['type'], data: CanonicalEvent['data'], nip = NIP): CanonicalEvent {
   n++;
@@ -28,6 +28,7 @@ describe('applyChunk', () => {
     expect(r.scores.map((x) => [x.ruleSet, x.status, x.version, x.cause.offset])).toEqual([
       ['perban-8-2019', 'ACTIVE', 2, 1],
       ['reformulasi-2024', 'ACTIVE', 2, 1],
+      ['bkn-2023', 'ACTIVE', 2, 1],
     ]);
     expect(r.scores[0]!.dimensions.kualifikasi).toBe(15);
   });
@@ -37,7 +38,7 @@ describe('applyChunk', () => {
     const stored = first.states.get(NIP)!;
     const replay = run(stored, inputs([upsert('4011')]));
     expect(replay.states.size).toBe(0);
-    expect(replay.scores.map((s) => s.version)).toEqual([1, 1]);
+    expect(replay.scores.map((s) => s.version)).toEqual([1, 1, 1]);
     expect(replay.scores).toEqual(first.scores.map((s) => ({ ...s, cause: replay.scores[0]!.cause })));
   });
 
@@ -63,15 +64,27 @@ describe('applyChunk', () => {
     expect(t.scores.map((s) => [s.agencyCode, s.previousAgencyCode, s.previousTotal])).toEqual([
       ['3004', '4011', 5],
       ['3004', '4011', 5],
+      ['3004', '4011', 5],
     ]);
     const sep = run(t.states.get(NIP)!, inputs([ev('3004', 'ipasn.employee.separated', { reason: 'RETIRED' })], 2));
     expect(sep.scores.map((s) => [s.status, s.agencyCode])).toEqual([
+      ['REMOVED', '3004'],
       ['REMOVED', '3004'],
       ['REMOVED', '3004'],
     ]);
     // Nothing more is emitted for a separated employee until a new upsert.
     const later = run(sep.states.get(NIP)!, inputs([ev('7672', 'ipasn.education.recorded', { recordId: 'q', level: 'S1', graduatedOn: '2010-01-01' })], 3));
     expect(later.scores).toEqual([]);
+  });
+
+  it('scores any rule set of the context, by its id, with no code knowing it', () => {
+    const fourth = parseRuleSet({ ...structuredClone(getRuleSet('bkn-2023')), id: 'kota-contoh-2026', version: '7' });
+    const r = run(null, inputs([upsert('4011')]), { ...ctx, ruleSets: [getRuleSet('perban-8-2019'), fourth] });
+    expect(r.scores.map((x) => [x.ruleSet, x.ruleSetVersion])).toEqual([
+      ['perban-8-2019', '1'],
+      ['kota-contoh-2026', '7'],
+    ]);
+    expect(Object.keys(r.states.get(NIP)!.last)).toEqual(['perban-8-2019', 'kota-contoh-2026']);
   });
 
   it('emits nothing for records that arrive before the first upsert', () => {

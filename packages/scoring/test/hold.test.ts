@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { emptyProfile, RULE_SETS, type Profile } from '@ipasn/rules';
+import { emptyProfile, SHIPPED_RULE_SETS, type Profile } from '@ipasn/rules';
 import {
   applyChunk,
   endOfInput,
@@ -124,7 +124,7 @@ describe('foldEvent: limits', () => {
 });
 
 describe('applyChunk with held events', () => {
-  const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: T0, timeDriven: false, maxRecords: 1_000, hold: holdLimits() };
+  const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: SHIPPED_RULE_SETS.all, computedAt: T0, timeDriven: false, maxRecords: 1_000, hold: holdLimits() };
   const inputs = (events: CanonicalEvent[], from: number, at = T0): EventInput[] => events.map((event, i) => ({ event, partition: 2, offset: from + i, ingestedAt: at }));
   const run = (stored: EmployeeState | null, ins: EventInput[]) => applyChunk(new Map([[NIP, stored]]), ins, ctx);
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
 import { emptyProfile, type Profile } from '@ipasn/rules';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { applyChunk, applyWithinLimit, DEFAULT_MAX_RECORDS, type EventInput, type ScoringContext, holdLimits } from '../src/index.js';
 
 const NIP = '198501012010011001';
@@ -73,7 +73,7 @@ describe('applyWithinLimit', () => {
 });
 
 describe('applyChunk with the limit', () => {
-  const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: Object.values(RULE_SETS), computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 3, hold: holdLimits() };
+  const ctx: ScoringContext = { asOf: '2025-06-30', ruleSets: SHIPPED_RULE_SETS.all, computedAt: 1_750_000_000_000, timeDriven: true, maxRecords: 3, hold: holdLimits() };
   const inputs = (events: CanonicalEvent[]): EventInput[] => events.map((event, i) => ({ event, partition: 0, offset: i, ingestedAt: 0 }));
 
   it('dead-letters the new record over SCORER_MAX_RECORDS and applies the replace and retract after it', () => {

@@ -11,6 +11,9 @@ import { topicNames } from '@ipasn/pipeline';
 import { PeriodicJob } from '@ipasn/queue';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
 import { createRegistry, startOpsServer, type FastifyInstance, type Registry, type ShutdownStep } from '@ipasn/runtime';
+import { RuleSetStatus } from '@ipasn/profiles';
+import type { RuleSetList } from '@ipasn/rules';
+import { ruleSetsInForce } from '@ipasn/rules/files';
 import { SchemaRegistry } from '@ipasn/serde';
 import { registerWeb } from './app.js';
 import { SessionStore } from './auth/sessions.js';
@@ -34,6 +37,8 @@ export interface ConsoleOptions {
   clock?: () => number;
   /** The agency list (IPASN_AGENCIES_FILE or the shipped one by default). */
   agencies?: Agencies;
+  /** The rule sets in force (IPASN_RULE_SETS_FILE or the shipped list by default). */
+  ruleSets?: RuleSetList;
   portFile?: string | undefined;
   /** Readiness checks added by the caller (e.g. "not shutting down"). */
   readiness?: Record<string, () => boolean | Promise<boolean>>;
@@ -95,6 +100,13 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
   const { config, logger } = o;
   const clock = o.clock ?? Date.now;
   const agencies = o.agencies ?? loadAgencyList(config.IPASN_AGENCIES_FILE);
+  const ruleSets = o.ruleSets ?? ruleSetsInForce(config.IPASN_RULE_SETS_FILE);
+  try {
+    // Every agency's primary must be a rule set in force, or its page would show nothing.
+    ruleSets.checkPrimaries(agencies);
+  } catch (err) {
+    throw new ConfigError(`IPASN_AGENCIES_FILE and IPASN_RULE_SETS_FILE disagree: ${(err as Error).message}`, { cause: err });
+  }
   const users = userDirectory(config, logger);
   const prefix = config.REDIS_PREFIX;
   const topics = topicNames(config.IPASN_TOPIC_PREFIX);
@@ -128,7 +140,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleHandle> {
     await staleJob.upsert();
     staleJob.start(runCheck);
 
-    const views: ViewDeps = { store, agencies, stale: staleStore, asOf: () => config.SCORING_AS_OF ?? jakartaDate(clock()), clock };
+    const views: ViewDeps = { store, agencies, ruleSets, ruleSetStatus: new RuleSetStatus(redis, prefix), stale: staleStore, asOf: () => config.SCORING_AS_OF ?? jakartaDate(clock()), clock };
     const routes: { method: string; url: string }[] = [];
     const ops = { host: config.CONSOLE_HOST, port: config.CONSOLE_PORT, trustProxy: config.CONSOLE_TRUST_PROXY, logger, registry, portFile: o.portFile, readiness: { redis: () => redis.status === 'ready', ...o.readiness } };
     const { app, port } = await startOpsServer(ops, (app) =>

@@ -3,7 +3,7 @@
  * also drive fastify's serializer, which writes only the properties listed here: the agency shape
  * is therefore exactly the `ipasn score --by-agency` line plus `freshness`.
  */
-import { CATEGORIES, REJECT_REASONS, RULE_SET_IDS } from '@ipasn/contracts';
+import { CATEGORIES, REJECT_REASONS, RULE_SET_ID_MAX, RULE_SET_ID_PATTERN } from '@ipasn/contracts';
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -14,7 +14,8 @@ const obj = (properties: Record<string, unknown>, extra: Record<string, unknown>
   ...extra,
 });
 const isoTime = { type: ['string', 'null'], format: 'date-time' };
-const ruleSet = { type: 'string', enum: [...RULE_SET_IDS] };
+/** Any rule-set id (rule sets are open data); which ones are in force is the list's business. */
+const ruleSet = { type: 'string', pattern: RULE_SET_ID_PATTERN, maxLength: RULE_SET_ID_MAX };
 const category = { type: ['string', 'null'], enum: [...CATEGORIES, null] };
 
 export const headcount = obj({ PNS: { type: 'integer' }, PPPK: { type: 'integer' }, total: { type: 'integer' } });
@@ -227,6 +228,21 @@ export const redriveResponse = obj({
 export const redriveLog = obj({ redrives: { type: 'array', items: redriveRecord } });
 
 export const rulesQuery = { type: 'object', properties: { rules: ruleSet }, additionalProperties: false };
+export const pilotQuery = { type: 'object', properties: { a: ruleSet, b: ruleSet }, additionalProperties: false };
+export const ruleSetList = obj({
+  baseline: ruleSet,
+  ruleSets: {
+    type: 'array',
+    items: obj({
+      id: ruleSet,
+      version: { type: 'string' },
+      title: { type: 'string' },
+      status: { type: 'string' },
+      baseline: { type: 'boolean' },
+      computing: { anyOf: [{ type: 'null' }, obj({ version: { type: 'string' }, reason: { type: 'string', enum: ['new', 'version', 'rescore'] }, since: nullable('string') })], description: 'Not yet computed for every stored employee (until `ipasn rescore --rules <id>` completes)' },
+    }),
+  },
+});
 export const codeParams = obj({ code: { type: 'string', pattern: '^[0-9A-Z]{4}$' } });
 
 export const held = obj(

@@ -4,10 +4,11 @@
  * `ipasn score --by-agency` for the same events and evaluation date.
  */
 import { describe, expect } from 'vitest';
-import { RULE_SET_IDS, type RuleSetId } from '@ipasn/contracts';
+import type { RuleSetId } from '@ipasn/contracts';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
-import { categoryOf, getRuleSet, roundHalfUp2, type AgencySummary } from '@ipasn/rules';
+import { RuleSetStatus } from '@ipasn/profiles';
+import { categoryOf, getRuleSet, roundHalfUp2, SHIPPED_RULE_SETS, type AgencySummary } from '@ipasn/rules';
 import type { ConsoleHandle } from '../src/index.js';
 import { AGENCIES, CONSOLE_REDIS_PASSWORD, fetchAs, getJson, loadDataset, PILOT_CODES, REDIS_URL, startTestConsole, test, type Dataset } from './fixtures.js';
 
@@ -61,7 +62,7 @@ describe('console API over real aggregates', () => {
     expect(body.agencies.map((a) => a.code).sort()).toEqual(AGENCIES.all.map((a) => a.code).sort());
     for (const a of body.agencies) {
       const line = data.byAgency.find((l) => l.agencyCode === a.code && l.rules === a.rules);
-      expect(a.rules).toBe(AGENCIES.primaryRuleSet(a.code, AS_OF));
+      expect(a.rules).toBe(AGENCIES.primaryRuleSet(a.code, AS_OF, SHIPPED_RULE_SETS.baseline.id));
       expect(a.index).toEqual(line?.index ?? { PNS: null, PPPK: null, ASN: null });
       expect(a.headcount).toEqual(line?.headcount ?? { PNS: 0, PPPK: 0, total: 0 });
       expect(a.category).toBe(line?.index.ASN == null ? null : categoryOf(line.index.ASN, getRuleSet(a.rules)));
@@ -73,7 +74,7 @@ describe('console API over real aggregates', () => {
 
   test('GET /api/national: one rollup per rule set from exact sums, never mixed', async ({ expect }) => {
     const { body } = await getJson<{ rollups: (Omit<AgencySummary, 'agencyCode'> & { agencies: number; ranking: { rank: number; agencyCode: string; index: number | null }[] })[] }>(c, '/api/national');
-    expect(body.rollups.map((r) => r.rules)).toEqual([...RULE_SET_IDS]);
+    expect(body.rollups.map((r) => r.rules)).toEqual(SHIPPED_RULE_SETS.ids);
     for (const r of body.rollups) {
       const emps = data.employees.filter((e) => e.rules === r.rules);
       const q = emps.reduce((a, e) => a + e.total * 4, 0);
@@ -91,8 +92,9 @@ describe('console API over real aggregates', () => {
   test('GET /api/pilot: the 11 pilot agencies, primary vs shadow, with per-dimension differences', async ({ expect }) => {
     const { body } = await getJson<{ agencies: { code: string; primaryRules: string; shadowRules: string; primary: AgencySummary; shadow: AgencySummary; diff: { index: AgencySummary['index']; dimensions: AgencySummary['dimensions'] } }[]; totals: unknown[] }>(c, '/api/pilot');
     expect(body.agencies.map((a) => a.code).sort()).toEqual([...PILOT_CODES].sort());
-    expect(body.totals).toHaveLength(2);
+    expect(body.totals).toHaveLength(SHIPPED_RULE_SETS.all.length);
     for (const a of body.agencies) {
+      // The default pair (ipasn-rules.md): the primary (reformulasi-2024 for the pilot) against the baseline.
       expect([a.primaryRules, a.shadowRules]).toEqual(['reformulasi-2024', 'perban-8-2019']);
       expect(a.primary).toStrictEqual(data.byAgency.find((l) => l.agencyCode === a.code && l.rules === a.primaryRules));
       expect(a.shadow).toStrictEqual(data.byAgency.find((l) => l.agencyCode === a.code && l.rules === a.shadowRules));
@@ -100,6 +102,37 @@ describe('console API over real aggregates', () => {
         expect(Math.round(a.diff.dimensions[k] * 100)).toBe(Math.round(a.primary.dimensions[k] * 100) - Math.round(a.shadow.dimensions[k] * 100));
       }
     }
+  });
+
+  test('GET /api/pilot?a=&b= compares any two rule sets of the list; one side alone or an unknown id is 400', async ({ expect }) => {
+    const { status, body } = await getJson<{ agencies: { code: string; primaryRules: string; shadowRules: string; primary: AgencySummary; shadow: AgencySummary }[] }>(c, '/api/pilot?a=bkn-2023&b=reformulasi-2024');
+    expect(status).toBe(200);
+    expect(body.agencies).toHaveLength(PILOT_CODES.length);
+    for (const a of body.agencies) {
+      expect([a.primaryRules, a.shadowRules]).toEqual(['bkn-2023', 'reformulasi-2024']);
+      expect(a.primary).toStrictEqual(data.byAgency.find((l) => l.agencyCode === a.code && l.rules === 'bkn-2023'));
+      expect(a.shadow).toStrictEqual(data.byAgency.find((l) => l.agencyCode === a.code && l.rules === 'reformulasi-2024'));
+    }
+    expect((await getJson(c, '/api/pilot?a=bkn-2023')).status).toBe(400);
+    expect((await getJson(c, '/api/pilot?a=bkn-2023&b=kota-2030')).status).toBe(400);
+    expect((await getJson(c, '/api/national?rules=kota-2030')).status).toBe(400);
+  });
+
+  test('GET /api/rule-sets: the list in force, its baseline, and the rule sets still being computed', async ({ expect, redis, ns }) => {
+    type List = { baseline: string; ruleSets: { id: string; version: string; baseline: boolean; computing: { version: string; reason: string } | null }[] };
+    const before = await getJson<List>(c, '/api/rule-sets');
+    expect(before.body.baseline).toBe('perban-8-2019');
+    expect(before.body.ruleSets.map((r) => [r.id, r.version, r.baseline, r.computing])).toEqual(SHIPPED_RULE_SETS.all.map((rs) => [rs.id, rs.version, rs.id === 'perban-8-2019', null]));
+    // A scorer noticed bkn-2023 v1 was never computed for the stored employees.
+    const status = new RuleSetStatus(redis, ns.redisPrefix);
+    await status.notice({ 'bkn-2023': '1' }, { hasStoredEmployees: true, now: new Date('2025-06-30T01:00:00Z') });
+    const during = await getJson<List>(c, '/api/rule-sets');
+    expect(during.body.ruleSets.find((r) => r.id === 'bkn-2023')?.computing).toEqual({ version: '1', reason: 'new', since: '2025-06-30T01:00:00.000Z' });
+    expect(during.body.ruleSets.filter((r) => r.computing !== null)).toHaveLength(1);
+    const meta = await getJson<List>(c, '/api/meta');
+    expect(meta.body.ruleSets.find((r) => r.id === 'bkn-2023')?.computing?.reason).toBe('new');
+    await status.runCompleted({ 'bkn-2023': '1' }, 'any-run');
+    expect((await getJson<List>(c, '/api/rule-sets')).body.ruleSets.every((r) => r.computing === null)).toBe(true);
   });
 
   test('GET /api/agencies/:code/groups splits PNS and PPPK, adding up to the agency', async ({ expect }) => {

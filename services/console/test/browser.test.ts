@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect } from 'vitest';
 import { BatchProducer } from '@ipasn/kafka';
 import { deadLetterMessage, recordFreshness } from '@ipasn/pipeline';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { SchemaRegistry } from '@ipasn/serde';
 import { DAY_MS, KafkaReader, type ConsoleHandle } from '../src/index.js';
 import { AGENCIES, createTopics, loadDataset, PILOT_CODES, ROOT, startTestConsole, test, testAuth, until } from './fixtures.js';
@@ -87,11 +88,11 @@ describe('web console in headless Chromium', () => {
     await c?.close();
   });
 
-  test('the overview lists the pilot agencies, with the national rollup under both rule sets', async () => {
+  test('the overview lists the pilot agencies, with the national rollup under every rule set in force', async () => {
     await page.goto(`${c.url}/#/`);
     await page.locator('table.agencies tbody tr[data-code]').first().waitFor();
     for (const a of AGENCIES.all.filter((x) => x.pilot)) await expect(page.locator(`tr[data-code="${a.code}"]`).getByText(a.name, { exact: true }).count()).resolves.toBe(1);
-    expect(await page.locator('section.national').count()).toBe(2);
+    expect(await page.locator('section.national').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['rules']))).toEqual(SHIPPED_RULE_SETS.ids);
     expect(await page.locator('section.national[data-rules="perban-8-2019"] .big-number').textContent()).toMatch(/^\d+,\d\d$/u);
     // Filtering and sorting work in place.
     await page.getByRole('combobox', { name: 'Saring instansi' }).selectOption('pilot');
@@ -122,7 +123,7 @@ describe('web console in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  test('an agency page shows the four dimensions, the PNS/PPPK split and, for a pilot, both rule sets', async () => {
+  test('an agency page shows the four dimensions, the PNS/PPPK split, every rule set and, for a pilot, two side by side', async () => {
     await page.goto(`${c.url}/#/agency/3004`);
     await page.locator('.dims .meter').first().waitFor();
     expect(await page.locator('h1').textContent()).toBe('Kementerian Hukum dan HAM');
@@ -132,10 +133,18 @@ describe('web console in headless Chromium', () => {
     await page.getByText('Dua aturan berdampingan').waitFor();
     expect(await page.locator('.side').count()).toBe(2);
     expect(await page.locator('table.diff tbody tr').count()).toBe(5);
+    // Every rule set in force, one row each, and a switch button each.
+    expect(await page.locator('table.all-rules tbody tr').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['rules']))).toEqual(SHIPPED_RULE_SETS.ids);
+    expect(await page.locator('.segmented[aria-label="Aturan"] button').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['rules']))).toEqual(SHIPPED_RULE_SETS.ids);
     await page.screenshot({ path: join(SHOTS, 'agency-3004.png'), fullPage: true });
     await page.goto(`${c.url}/#/pilot`);
     await page.locator('table.pilot tbody tr').nth(10).waitFor();
     expect(await page.locator('table.pilot tbody tr').count()).toBe(11);
+    // Any two rule sets: bkn-2023 against reformulasi-2024 for every pilot agency.
+    await page.getByRole('combobox', { name: 'Aturan kiri' }).selectOption('bkn-2023');
+    await page.getByRole('combobox', { name: 'Aturan kanan' }).selectOption('reformulasi-2024');
+    await page.locator('table.pilot thead th', { hasText: 'bkn-2023' }).waitFor();
+    expect(await page.locator('table.pilot thead th').nth(3).textContent()).toBe('reformulasi-2024');
     await page.screenshot({ path: join(SHOTS, 'pilot.png'), fullPage: true });
     expect(problems).toEqual([]);
   });

@@ -6,7 +6,7 @@
 import { describe, expect } from 'vitest';
 import type { CanonicalEvent } from '@ipasn/contracts';
 import { StateStore } from '@ipasn/profiles';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { applyChunk, scoringContext, type EventInput } from '@ipasn/scoring';
 import type { ConsoleHandle } from '../src/index.js';
 import { getJson, startTestConsole, test } from './fixtures.js';
@@ -41,7 +41,7 @@ describe('GET /api/held', () => {
       record('3004', NIPS[1]!, 'b'),
       record('7672', NIPS[1]!, 'c'),
     ];
-    const r = applyChunk(new Map(NIPS.map((nip) => [nip, null])), inputs, scoringContext({ ruleSets: Object.values(RULE_SETS), now: Date.now(), asOf: AS_OF }));
+    const r = applyChunk(new Map(NIPS.map((nip) => [nip, null])), inputs, scoringContext({ ruleSets: SHIPPED_RULE_SETS.all, now: Date.now(), asOf: AS_OF }));
     expect(await store.write([...r.states].map(([nip, state]) => ({ nip, state, w: '0' })))).toEqual([]);
     c = await startTestConsole(ns, { SCORING_AS_OF: AS_OF, SCORER_HOLD_HOURS: '12' });
   });
@@ -64,7 +64,7 @@ describe('GET /api/held', () => {
   test('forgets an employee once nothing of it is held (the transfer arrived)', async ({ expect, ns, redis }) => {
     const store = await StateStore.open(redis, ns.redisPrefix);
     const loaded = (await store.load([NIPS[0]!])).get(NIPS[0]!)!;
-    const r = applyChunk(new Map([[NIPS[0]!, loaded.state]]), [input('4011', NIPS[0]!, 'ipasn.employee.transferred', { toAgencyCode: '3004' })], scoringContext({ ruleSets: Object.values(RULE_SETS), now: Date.now(), asOf: AS_OF }));
+    const r = applyChunk(new Map([[NIPS[0]!, loaded.state]]), [input('4011', NIPS[0]!, 'ipasn.employee.transferred', { toAgencyCode: '3004' })], scoringContext({ ruleSets: SHIPPED_RULE_SETS.all, now: Date.now(), asOf: AS_OF }));
     expect(await store.write([{ nip: NIPS[0]!, state: r.states.get(NIPS[0]!)!, w: loaded.w }])).toEqual([]);
     const { body } = await getJson<Held>(c, '/api/held', 'viewer');
     expect(body.agencies.map((a) => [a.code, a.events, a.employees])).toEqual([

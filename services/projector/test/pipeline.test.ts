@@ -7,12 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteMatching, escapeGlob, AggregateStore } from '@ipasn/aggregates';
-import { RULE_SET_IDS, type CanonicalEvent } from '@ipasn/contracts';
+import type { CanonicalEvent } from '@ipasn/contracts';
 import { applyTopics, BatchProducer, createKafka } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, GROUPS, topicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis } from '@ipasn/redis';
-import type { AgencySummary } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS, type AgencySummary } from '@ipasn/rules';
 import { rebuild, verify, type Progress } from '@ipasn/ops';
 import { StateStore } from '@ipasn/profiles';
 import type { EmployeeState } from '@ipasn/scoring';
@@ -107,7 +107,7 @@ async function states(): Promise<Map<string, Omit<EmployeeState, 'before' | 'due
 
 async function readAll(): Promise<AgencySummary[]> {
   const store = await AggregateStore.open(redis, ns);
-  return (await Promise.all(RULE_SET_IDS.map((r) => store.readAll(r)))).flat();
+  return (await Promise.all(SHIPPED_RULE_SETS.ids.map((r) => store.readAll(r)))).flat();
 }
 
 const EMPLOYEES = 30;
@@ -147,8 +147,8 @@ describe('verify and rebuild against the real scorer and projector', () => {
     expect(result.ok).toBe(true);
     expect(result.events).toBe(committed);
     expect(result.rejected).toBeGreaterThanOrEqual(3);
-    expect(result.agencies.map((a) => [a.agencyCode, a.rules])).toEqual(AGENCIES.flatMap((a) => RULE_SET_IDS.map((r) => [a, r])));
-    expect(result.agencies.reduce((n, a) => n + a.expected.PNS.headcount + a.expected.PPPK.headcount, 0)).toBe(2 * result.employees);
+    expect(result.agencies.map((a) => [a.agencyCode, a.rules])).toEqual(AGENCIES.flatMap((a) => [...SHIPPED_RULE_SETS.ids].sort().map((r) => [a, r])));
+    expect(result.agencies.reduce((n, a) => n + a.expected.PNS.headcount + a.expected.PPPK.headcount, 0)).toBe(SHIPPED_RULE_SETS.all.length * result.employees);
     expect(result.employees).toBeGreaterThan(20);
 
     const text = services.flatMap((s) => s.output).join('');

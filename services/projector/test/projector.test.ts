@@ -3,9 +3,8 @@
  * consumed by the projector's handler in its consumer group, aggregates read back from Redis.
  */
 import { describe } from 'vitest';
-import { RULE_SET_IDS } from '@ipasn/contracts';
 import { scoredRows, scoreEvent, scoreOf, simulate } from '@ipasn/aggregates/testing';
-import { aggregateByAgency, summarize, addContribution, emptyAgencySums } from '@ipasn/rules';
+import { aggregateByAgency, summarize, addContribution, emptyAgencySums, SHIPPED_RULE_SETS } from '@ipasn/rules';
 import type { ScoreEvent } from '@ipasn/serde';
 import { test } from './fixtures.js';
 
@@ -114,7 +113,7 @@ describe.concurrent('projector (real Kafka and Redis)', () => {
     await pipeline.send(replays);
     await pipeline.settle(60_000);
 
-    for (const rules of RULE_SET_IDS) {
+    for (const rules of SHIPPED_RULE_SETS.ids) {
       const expected = aggregateByAgency(scoredRows(final)).filter((s) => s.rules === rules);
       expect(await pipeline.store.readAll(rules)).toEqual(expected);
       expect((await pipeline.store.national(rules)).headcount.total).toBe(final.filter((e) => e.ruleSet === rules).length);

@@ -5,9 +5,9 @@
  */
 import { BatchProducer } from '@ipasn/kafka';
 import { dedupeKey } from '@ipasn/normalize';
-import { rescoreRuns, StateStore } from '@ipasn/profiles';
+import { rescoreRuns, RuleSetStatus, StateStore } from '@ipasn/profiles';
 import { KeyedTimers } from '@ipasn/queue';
-import { RULE_SETS } from '@ipasn/rules';
+import { ruleSetsInForce } from '@ipasn/rules/files';
 import { holdLimits } from '@ipasn/scoring';
 import { serviceRuntime } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
@@ -17,6 +17,8 @@ import { workRescores } from './rescore.js';
 import { createScorer } from './scorer.js';
 
 const config = loadScorerConfig(process.env);
+// The rule sets in force: IPASN_RULE_SETS_FILE, else the shipped list (docs/rules.md).
+const ruleSets = ruleSetsInForce(config.IPASN_RULE_SETS_FILE);
 const rt = serviceRuntime('scorer', config, { opsPort: config.SCORER_OPS_PORT, opsHost: config.OPS_HOST, portFile: config.PORT_FILE });
 const redis = rt.redis('state');
 // BullMQ blocks on its own connection.
@@ -25,6 +27,8 @@ const producer = new BatchProducer(rt.kafka);
 await producer.connect();
 // Time-driven rescoring, and the end of holds (which a pinned evaluation date does not stop).
 const timers = new KeyedTimers({ connection: queueRedis, queueName: 'scorer-ticks', prefix: `${config.REDIS_PREFIX}bull`, logger: rt.logger });
+const store = await StateStore.open(redis, config.REDIS_PREFIX);
+const ruleSetStatus = new RuleSetStatus(redis, config.REDIS_PREFIX);
 const scorer = createScorer({
   topics: rt.topics,
   // The normalizer's marks: same Redis, same prefix (services/normalizer/src/main.ts).
@@ -32,10 +36,10 @@ const scorer = createScorer({
     await redis.del(...events.map((e) => `${config.REDIS_PREFIX}dedupe:${dedupeKey(e)}`));
   },
   registry: SchemaRegistry.load(),
-  store: await StateStore.open(redis, config.REDIS_PREFIX),
+  store,
   producer,
   timers,
-  ruleSets: Object.values(RULE_SETS),
+  ruleSets: ruleSets.all,
   metrics: scorerMetrics(rt.metrics),
   logger: rt.logger,
   clock: Date.now,
@@ -62,9 +66,16 @@ rt.onShutdown('close timers and rescore workers', async () => {
 rt.onShutdown('flush producer', () => producer.close());
 await rt.startOps({ redis: () => redis.status === 'ready' });
 
+// Before any event is applied (on an empty store nothing needs filling in): a rule set, or a version
+// of one, the stored employees were never scored under is marked "being computed" (the console shows
+// it) until `ipasn rescore --rules <id>` fills it in (docs/runbooks.md, "Add a rule set").
+for (const n of await ruleSetStatus.notice(ruleSets.versions, { hasStoredEmployees: await store.hasAny(), now: new Date() })) {
+  rt.logger.warn({ ruleSet: n.id, version: n.version, reason: n.reason }, `rule set ${n.id} v${n.version} is not computed for the stored employees: run ipasn rescore --rules ${n.id}`);
+}
+
 await consumer.start();
 timers.start(async ({ key }) => {
   await scorer.handleTick(key);
 }, config.SCORER_TIMER_CONCURRENCY);
-workRescores(runs, scorer);
-rt.logger.info({ group: groupId, asOf: config.SCORING_AS_OF ?? 'live' }, 'scorer started');
+workRescores(runs, scorer, ruleSets, ruleSetStatus);
+rt.logger.info({ group: groupId, asOf: config.SCORING_AS_OF ?? 'live', ruleSets: ruleSets.ids, baseline: ruleSets.baseline.id }, 'scorer started');

@@ -6,7 +6,7 @@ import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { KeyedTimers } from '@ipasn/queue';
 import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
-import { RULE_SETS } from '@ipasn/rules';
+import { SHIPPED_RULE_SETS, type RuleSetList } from '@ipasn/rules';
 import { createRegistry } from '@ipasn/runtime';
 import { SchemaRegistry, type DeadLetter, type ScoreEvent } from '@ipasn/serde';
 import type { HoldLimits } from '@ipasn/scoring';
@@ -25,6 +25,10 @@ export interface Harness {
   queueRedis: Redis;
   store: StateStore;
   scorer: Scorer;
+  /** The list the harness's scorer runs with. */
+  ruleSets: RuleSetList;
+  /** Another scorer over the same namespace, as after a restart with another list in force. */
+  scorerWith(ruleSets: RuleSetList): Scorer;
   timers: KeyedTimers;
   /** Feeds canonical events to the scorer as one chunk of partition 0, ingested at `ingestedAt` (default: the clock). */
   feed(events: CanonicalEvent[], fromOffset?: number, ingestedAt?: number): Promise<void>;
@@ -38,7 +42,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(clock: () => number = Date.now, hold?: HoldLimits): Promise<Harness> {
+export async function startHarness(clock: () => number = Date.now, hold?: HoldLimits, ruleSets: RuleSetList = SHIPPED_RULE_SETS): Promise<Harness> {
   const ns = `t${randomUUID().slice(0, 8)}.`;
   const topics = topicNames(ns);
   const logger = silentLogger();
@@ -52,22 +56,25 @@ export async function startHarness(clock: () => number = Date.now, hold?: HoldLi
   const timers = new KeyedTimers({ connection: queueRedis, queueName: 'ticks', prefix: `${ns}bull`, logger, now: clock });
   const store = await StateStore.open(redis, ns);
   const forgotten: string[] = [];
-  const scorer = createScorer({
-    topics,
-    forgetMarks: async (events) => {
-      forgotten.push(...events.map((e) => e.id));
-      await Promise.resolve();
-    },
-    hold,
-    registry,
-    store,
-    producer,
-    timers,
-    ruleSets: Object.values(RULE_SETS),
-    metrics: scorerMetrics(createRegistry('scorer-test')),
-    logger,
-    clock,
-  });
+  const metrics = scorerMetrics(createRegistry('scorer-test'));
+  const scorerWith = (list: RuleSetList): Scorer =>
+    createScorer({
+      topics,
+      forgetMarks: async (events) => {
+        forgotten.push(...events.map((e) => e.id));
+        await Promise.resolve();
+      },
+      hold,
+      registry,
+      store,
+      producer,
+      timers,
+      ruleSets: list.all,
+      metrics,
+      logger,
+      clock,
+    });
+  const scorer = scorerWith(ruleSets);
   const scores: ScoreEvent[] = [];
   const dlq: DeadLetter[] = [];
   const consumer = new BatchConsumer({
@@ -96,6 +103,8 @@ export async function startHarness(clock: () => number = Date.now, hold?: HoldLi
     queueRedis,
     store,
     scorer,
+    ruleSets,
+    scorerWith,
     timers,
     scores,
     dlq,

@@ -30,12 +30,13 @@ describe('time-driven rescoring (real Kafka, Redis, BullMQ; injected clock)', ()
         // Runs until D+1 (endsOn is the first day it no longer runs).
         event('4011', nip, 'ipasn.discipline.recorded', { recordId: 'hd', level: 'SEDANG', imposedOn: '2024-09-15', endsOn: tomorrow }),
       ]);
-      await h.until(() => h.scores.filter((s) => s.cause.kind === 'CLOCK').length >= 2);
+      await h.until(() => h.scores.filter((s) => s.cause.kind === 'CLOCK').length >= 3);
 
       const byEvent = h.scores.filter((s) => s.cause.kind === 'EVENT');
       const byClock = h.scores.filter((s) => s.cause.kind === 'CLOCK');
-      expect(byEvent.map((s) => s.asOf)).toEqual([D, D]);
+      expect(byEvent.map((s) => s.asOf)).toEqual([D, D, D]);
       expect(byClock.map((s) => [s.ruleSet, s.asOf]).sort()).toEqual([
+        ['bkn-2023', tomorrow],
         ['perban-8-2019', tomorrow],
         ['reformulasi-2024', tomorrow],
       ]);
@@ -48,6 +49,9 @@ describe('time-driven rescoring (real Kafka, Redis, BullMQ; injected clock)', ()
       expect(before.get('reformulasi-2024')!.dimensions.disiplin).toBe(2);
       expect(after.get('reformulasi-2024')!.dimensions.disiplin).toBe(5);
       expect(after.get('reformulasi-2024')!.dimensions.kompetensi).toBe(0);
+      // bkn-2023: the technical part (10 for a pelaksana) leaves; the base for BAIK (20) stays.
+      expect(before.get('bkn-2023')!.dimensions.kompetensi - after.get('bkn-2023')!.dimensions.kompetensi).toBe(10);
+      expect(after.get('bkn-2023')!.dimensions.kompetensi).toBe(20);
       // A clock tick is a new version of the employee, naming the previous total.
       expect(after.get('perban-8-2019')!.version).toBe(before.get('perban-8-2019')!.version + 1);
       expect(after.get('perban-8-2019')!.previousTotal).toBe(before.get('perban-8-2019')!.total);

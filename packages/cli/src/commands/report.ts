@@ -6,10 +6,10 @@
  * console's API serves the same aggregate from the projector's Redis.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import type { RuleSetId } from '@ipasn/contracts';
-import { agencyCodeArg, positiveCountArg, rulesArg } from '../options.js';
+import { agencyCodeArg, positiveCountArg } from '../options.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/format.js';
 import type { ReportFlags } from '../report/run.js';
+import { ruleSetOptions } from '../rule-sets.js';
 import type { CommandModule } from './command.js';
 
 function reportFormatArg(value: string): ReportFormat {
@@ -20,18 +20,17 @@ function reportFormatArg(value: string): ReportFormat {
 export const reportCommand: CommandModule = {
   name: 'report',
   register(program: Command): void {
-    program
+    const cmd = program
       .command('report')
       .description("an agency's current IP ASN aggregate (and its employees' scores) from ipasn.scores.latest")
       .requiredOption('--agency <code>', 'the agency', agencyCodeArg)
-      .option('--rules <id>', 'perban-8-2019, reformulasi-2024 or all', rulesArg, ['perban-8-2019', 'reformulasi-2024'] as RuleSetId[])
       .option('--format <format>', 'csv, json or md', reportFormatArg, 'json' as ReportFormat)
       .option('--employees', "include the employees' current scores (csv: the employee table instead of the summary)")
       .option('--out <file>', 'write the report to FILE', '-')
       .option('--agencies-file <file>', 'the agency list in force (default: IPASN_AGENCIES_FILE, else the shipped list)')
       .option('--timeout <seconds>', 'give up when the read makes no progress for this long', positiveCountArg, 120)
-      .option('-q, --quiet', 'no progress output')
-      .action(async (flags: ReportFlags) => {
+      .option('-q, --quiet', 'no progress output');
+    ruleSetOptions(cmd, 'all').action(async (flags: ReportFlags) => {
         const { report } = await import('../report/run.js');
         await report(flags);
       });

@@ -6,19 +6,18 @@
  * REDIS_PREFIX, like the services.
  */
 import type { Command } from 'commander';
-import type { RuleSetId } from '@ipasn/contracts';
 import { loadConfig, redisConnection } from '@ipasn/config';
 import { silentLogger } from '@ipasn/logger';
 import { closeRedis, createRedis } from '@ipasn/redis';
-import { requestRescore, rescoreRuns, StateStore } from '@ipasn/profiles';
+import { requestRescore, rescoreRuns, RuleSetStatus, StateStore } from '@ipasn/profiles';
 import { IoError } from '../errors.js';
-import { agencyCodeArg, positiveCountArg, rulesArg } from '../options.js';
+import { agencyCodeArg, positiveCountArg } from '../options.js';
+import { ruleSetList, ruleSetOptions, selectRuleSets, type RuleSetFlags } from '../rule-sets.js';
 import { progress } from '../progress.js';
 import type { CommandModule } from './command.js';
 
-interface RescoreFlags {
+interface RescoreFlags extends RuleSetFlags {
   agency?: string;
-  rules: RuleSetId[];
   chunkSize: number;
   wait: boolean;
   watch?: string;
@@ -28,17 +27,18 @@ interface RescoreFlags {
 export const rescoreCommand: CommandModule = {
   name: 'rescore',
   register(program: Command): void {
-    program
+    const cmd = program
       .command('rescore')
       .description('rescore stored employees under the current rule-set data (a resumable BullMQ flow worked by the scorers)')
       .option('--agency <code>', 'only employees counted under this agency', agencyCodeArg)
-      .option('--rules <id>', 'perban-8-2019, reformulasi-2024 or all', rulesArg, ['perban-8-2019', 'reformulasi-2024'] as RuleSetId[])
       .option('--chunk-size <n>', 'employees per job', positiveCountArg, 500)
       .option('--no-wait', 'start the run and print its id without following it')
       .option('--watch <run>', 'follow an earlier run instead of starting one')
-      .option('--timeout <seconds>', 'give up following after this long (the run goes on)', positiveCountArg, 3600)
-      .action(async (flags: RescoreFlags) => {
+      .option('--timeout <seconds>', 'give up following after this long (the run goes on)', positiveCountArg, 3600);
+    ruleSetOptions(cmd, 'all').action(async (flags: RescoreFlags) => {
         const config = loadConfig(process.env);
+        // The ids must be in the list in force (the scorers' list: same configuration).
+        const rules = selectRuleSets(ruleSetList(flags, config.IPASN_RULE_SETS_FILE), flags.rules, 'all').map((rs) => rs.id);
         const logger = silentLogger();
         const redis = createRedis({ ...redisConnection(config), logger, maxRetriesPerRequest: null, connectionName: 'ipasn-cli-rescore' });
         const runs = rescoreRuns(redis, config.REDIS_PREFIX, logger);
@@ -49,9 +49,10 @@ export const rescoreCommand: CommandModule = {
           let runId = flags.watch;
           if (runId === undefined) {
             const store = await StateStore.open(redis, config.REDIS_PREFIX);
-            const started = await requestRescore(runs, store, { agency: flags.agency, rules: flags.rules, chunkSize: flags.chunkSize });
+            const status = new RuleSetStatus(redis, config.REDIS_PREFIX);
+            const started = await requestRescore(runs, store, { agency: flags.agency, rules, chunkSize: flags.chunkSize, status });
             runId = started.runId;
-            process.stderr.write(`rescore run ${runId}: ${started.employees} stored employees in ${started.chunks} jobs (${flags.rules.join(', ')}${flags.agency ? `, agency ${flags.agency}` : ''})\n`);
+            process.stderr.write(`rescore run ${runId}: ${started.employees} stored employees in ${started.chunks} jobs (${rules.join(', ')}${flags.agency ? `, agency ${flags.agency}` : ''})\n`);
             if (!flags.wait) {
               process.stdout.write(`${JSON.stringify({ runId, employees: started.employees, jobs: started.chunks })}\n`);
               return;

@@ -6,21 +6,21 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { Agencies, type RuleSetId } from '@ipasn/contracts';
+import { Agencies } from '@ipasn/contracts';
 import { MAX_EVENT_BYTES } from '@ipasn/normalize';
 import { holdLimits, type HoldLimits } from '@ipasn/scoring';
 import { jakartaDate } from '../dates.js';
 import { IoError, UsageError } from '../errors.js';
 import { BufferedWriter, isBrokenPipe } from '../io.js';
-import { agencyCodeArg, isoDateArg, rulesArg, timestampArg } from '../options.js';
+import { agencyCodeArg, isoDateArg, timestampArg } from '../options.js';
+import { ruleSetList, ruleSetOptions, selectRuleSets, type RuleSetFlags } from '../rule-sets.js';
 import { LineSplitter } from '../score/lines.js';
 import { Scorer } from '../score/scorer.js';
 import type { CommandModule } from './command.js';
 
-interface ScoreFlags {
+interface ScoreFlags extends RuleSetFlags {
   asOf?: string;
   now?: Date;
-  rules: RuleSetId[];
   agency?: string;
   byAgency?: boolean;
   agenciesFile?: string;
@@ -30,18 +30,17 @@ interface ScoreFlags {
 export const scoreCommand: CommandModule = {
   name: 'score',
   register(program: Command): void {
-    program
+    const cmd = program
       .command('score')
       .description('score ingress NDJSON offline: one line per active employee and rule set (or per agency)')
       .argument('[file]', 'NDJSON input; - or absent for stdin')
       .option('--as-of <date>', 'evaluation date YYYY-MM-DD (default: the ingestion time\'s date in Asia/Jakarta)', isoDateArg)
       .option('--now <timestamp>', 'the ingestion time (default: the start time)', timestampArg)
-      .option('--rules <id>', 'perban-8-2019, reformulasi-2024 or all', rulesArg, ['perban-8-2019'] as RuleSetId[])
       .option('--agency <code>', "read the input as from this agency's ingress topic (AGENCY_MISMATCH)", agencyCodeArg)
       .option('--by-agency', 'one line per agency and rule set instead of per employee')
       .option('--agencies-file <file>', 'the agency list in force (default: the shipped list)')
-      .option('--stats', 'end stderr with one {"stats": …} line of counts')
-      .action(async (file: string | undefined, flags: ScoreFlags) => {
+      .option('--stats', 'end stderr with one {"stats": …} line of counts');
+    ruleSetOptions(cmd, 'the baseline of the list in force').action(async (file: string | undefined, flags: ScoreFlags) => {
         await scoreCli(file, flags);
       });
   },
@@ -118,6 +117,8 @@ async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<vo
   const ingestionTime = flags.now ?? startedAt;
   const asOf = flags.asOf ?? jakartaDate(ingestionTime);
   const agencies = await loadAgencies(flags.agenciesFile);
+  const list = ruleSetList(flags, process.env['IPASN_RULE_SETS_FILE']);
+  const rules = selectRuleSets(list, flags.rules, 'baseline');
   if (flags.agency !== undefined && !agencies.has(flags.agency)) {
     throw new UsageError(`--agency ${flags.agency} is not in the agency list`);
   }
@@ -151,18 +152,18 @@ async function scoreCli(file: string | undefined, flags: ScoreFlags): Promise<vo
   }
 
   if (flags.byAgency) {
-    for (const line of scorer.agencyLines(asOf, flags.rules)) {
+    for (const line of scorer.agencyLines(asOf, rules)) {
       if (out.write(`${JSON.stringify(line)}\n`)) await out.drain();
     }
   } else {
-    for (const line of scorer.employeeLines(asOf, flags.rules)) {
+    for (const line of scorer.employeeLines(asOf, rules)) {
       if (out.write(`${JSON.stringify(line)}\n`)) await out.drain();
       if (out.error) break;
     }
   }
   await out.end();
   if (flags.stats) {
-    const stats = { ...scorer.stats, asOf, now: ingestionTime.toISOString(), rules: flags.rules };
+    const stats = { ...scorer.stats, asOf, now: ingestionTime.toISOString(), rules: rules.map((rs) => rs.id) };
     err.write(`${JSON.stringify({ stats })}\n`);
   }
   await err.end();

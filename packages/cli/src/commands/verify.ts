@@ -9,10 +9,11 @@ import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
 import { CheckFailed, IoError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
+import { ruleSetList, ruleSetOptions, selectRuleSets, type RuleSetFlags } from '../rule-sets.js';
 import { holdLimitsFromEnv, maxRecordsFromEnv } from './score.js';
 import type { CommandModule } from './command.js';
 
-interface Flags {
+interface Flags extends RuleSetFlags {
   asOf?: string;
   json?: boolean;
 }
@@ -25,6 +26,8 @@ function options(flags: Flags) {
     topicPrefix: config.IPASN_TOPIC_PREFIX,
     redisPrefix: config.REDIS_PREFIX,
     asOf: flags.asOf ?? config.SCORING_AS_OF,
+    // The list in force (IPASN_RULE_SETS_FILE, like the scorer's), or the part of it --rules names.
+    ruleSets: selectRuleSets(ruleSetList(flags, config.IPASN_RULE_SETS_FILE), flags.rules, 'all'),
     // The live scorer's record limit, so a rebuild or check applies TOO_MANY_RECORDS where it did.
     maxRecords: maxRecordsFromEnv(process.env),
     hold: holdLimitsFromEnv(process.env),
@@ -69,24 +72,24 @@ async function run(flags: Flags, work: () => Promise<VerifyResult>): Promise<voi
 export const verifyCommand: CommandModule = {
   name: 'verify',
   register(program: Command): void {
-    program
+    const cmd = program
       .command('verify')
       .description('recompute every agency aggregate from ipasn.events and compare exact sums with Redis (exit 1 on any mismatch)')
       .option('--as-of <date>', 'the evaluation date the scorer used (default: SCORING_AS_OF, else today in Asia/Jakarta)', isoDateArg)
-      .option('--json', 'print the structured result')
-      .action((flags: Flags) => run(flags, () => verify(options(flags))));
+      .option('--json', 'print the structured result');
+    ruleSetOptions(cmd, 'all').action((flags: Flags) => run(flags, () => verify(options(flags))));
   },
 };
 
 export const rebuildCommand: CommandModule = {
   name: 'rebuild',
   register(program: Command): void {
-    program
+    const cmd = program
       .command('rebuild')
       .description('drop the derived Redis state and rebuild it from Kafka (profiles from ipasn.events, aggregates from ipasn.scores.latest), then verify; stop the scorer and projector first')
       .option('--as-of <date>', 'the evaluation date for the final verify (default: SCORING_AS_OF, else today)', isoDateArg)
-      .option('--json', 'print the structured result')
-      .action((flags: Flags) =>
+      .option('--json', 'print the structured result');
+    ruleSetOptions(cmd, 'all').action((flags: Flags) =>
         run(flags, async () => {
           const t0 = performance.now();
           const r = await rebuild(options(flags));

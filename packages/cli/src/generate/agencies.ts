@@ -4,6 +4,7 @@
  */
 import { Agencies, type AgencyList } from '@ipasn/contracts';
 import { Rng, Weighted } from './rng.js';
+import { SHIPPED_BASELINE } from '@ipasn/rules';
 
 /** Rough ASN headcounts, to weigh where employees work (order of magnitude is what matters). */
 const PILOT_SIZES: ReadonlyArray<readonly [string, number]> = [
@@ -60,7 +61,7 @@ export function buildUniverse(choice: AgencyChoice, seed: string): AgencyUnivers
         code,
         name: `Instansi Sintetis ${code}`,
         pilot: false,
-        primary: { ruleSet: 'perban-8-2019' as const, from: null },
+        primary: { ruleSet: SHIPPED_BASELINE, from: null },
         cadenceDays: 7,
       });
     }

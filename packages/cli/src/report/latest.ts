@@ -36,7 +36,7 @@ export class LatestScores {
 
   add(score: ScoreEvent): void {
     this.#read += 1;
-    if (!(this.rules as readonly string[]).includes(score.ruleSet)) return;
+    if (!(this.rules).includes(score.ruleSet)) return;
     const key = `${score.nip}:${score.ruleSet}`;
     const held = this.#byKey.get(key);
     const heldVersion = held === undefined ? -1 : typeof held === 'number' ? held : held.version;
@@ -56,7 +56,7 @@ export class LatestScores {
   summaries(): AgencySummary[] {
     const sums = new Map(this.rules.map((r) => [r, emptyAgencySums()]));
     for (const e of this.employees()) {
-      const r = e.ruleSet as RuleSetId;
+      const r = e.ruleSet;
       const s = sums.get(r);
       if (s === undefined) continue;
       sums.set(r, addContribution(s, e.employmentType, { total: e.total, category: e.category, dimensions: e.dimensions, dataGaps: e.dataGaps as DataGap[] }));

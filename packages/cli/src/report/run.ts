@@ -1,17 +1,16 @@
 /** `ipasn report`'s run (commands/report.ts registers it). */
-import type { RuleSetId } from '@ipasn/contracts';
 import { readToEnd } from '@ipasn/kafka';
 import { SchemaRegistry } from '@ipasn/serde';
 import { IoError, UsageError } from '../errors.js';
 import { BufferedWriter, openOutput } from '../io.js';
 import { agencyList, cliKafka, kafkaEnv, kafkaFailure } from '../kafka-env.js';
 import { progress } from '../progress.js';
+import { ruleSetList, selectRuleSets, type RuleSetFlags } from '../rule-sets.js';
 import { employeeRow, renderCsv, renderJson, renderMarkdown, reportMeta, type ReportFormat } from './format.js';
 import { LatestScores } from './latest.js';
 
-export interface ReportFlags {
+export interface ReportFlags extends RuleSetFlags {
   agency: string;
-  rules: RuleSetId[];
   format: ReportFormat;
   employees?: boolean;
   out: string;
@@ -25,7 +24,8 @@ export async function report(flags: ReportFlags): Promise<void> {
   const agencies = await agencyList(flags.agenciesFile ?? config.IPASN_AGENCIES_FILE);
   if (!agencies.has(flags.agency)) throw new UsageError(`--agency ${flags.agency} is not in the agency list`);
   const registry = SchemaRegistry.load();
-  const latest = new LatestScores(flags.agency, flags.rules);
+  const rules = selectRuleSets(ruleSetList(flags, config.IPASN_RULE_SETS_FILE), flags.rules, 'all').map((rs) => rs.id);
+  const latest = new LatestScores(flags.agency, rules);
   const kafka = cliKafka(config, 'report');
   let bar: ReturnType<typeof progress> | undefined;
   try {

@@ -12,10 +12,10 @@ import { LineHeap } from './line-heap.js';
 import {
   aggregateByAgency,
   emptyProfile,
-  getRuleSet,
   isScorable,
   score,
   type AgencySummary,
+  type AnyRuleSet,
   type Profile,
   type Score,
   type ScoredRow,
@@ -208,16 +208,16 @@ export class Scorer {
   }
 
   /** One line per active employee and rule set, sorted by NIP then rule set. */
-  *employeeLines(asOf: string, rules: readonly RuleSetId[]): Generator<EmployeeScoreLine> {
-    const sortedRules = [...rules].sort();
+  *employeeLines(asOf: string, rules: readonly AnyRuleSet[]): Generator<EmployeeScoreLine> {
+    const sortedRules = byId(rules);
     for (const p of this.activeProfiles()) {
-      for (const id of sortedRules) {
-        const s = score(p, asOf, getRuleSet(id));
+      for (const rs of sortedRules) {
+        const s = score(p, asOf, rs);
         yield {
           nip: p.nip,
           agencyCode: p.agencyCode as string,
           employmentType: p.employmentType as string,
-          rules: id,
+          rules: rs.id,
           total: s.total,
           category: s.category,
           dimensions: s.dimensions,
@@ -228,20 +228,25 @@ export class Scorer {
   }
 
   /** One summary per agency with at least one active employee, per rule set. */
-  agencyLines(asOf: string, rules: readonly RuleSetId[]): AgencySummary[] {
-    return aggregateByAgency(this.#rows(asOf, [...rules].sort()));
+  agencyLines(asOf: string, rules: readonly AnyRuleSet[]): AgencySummary[] {
+    return aggregateByAgency(this.#rows(asOf, byId(rules)));
   }
 
-  *#rows(asOf: string, rules: readonly RuleSetId[]): Generator<ScoredRow> {
+  *#rows(asOf: string, rules: readonly AnyRuleSet[]): Generator<ScoredRow> {
     for (const p of this.activeProfiles()) {
-      for (const id of rules) {
+      for (const rs of rules) {
         yield {
           agencyCode: p.agencyCode as string,
           employmentType: p.employmentType as NonNullable<Profile['employmentType']>,
-          rules: id,
-          score: score(p, asOf, getRuleSet(id)),
+          rules: rs.id,
+          score: score(p, asOf, rs),
         };
       }
     }
   }
+}
+
+/** Rule sets in id order: lines are sorted by NIP, then rule set (events.md). */
+function byId(rules: readonly AnyRuleSet[]): AnyRuleSet[] {
+  return [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

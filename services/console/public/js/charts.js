@@ -1,5 +1,5 @@
 // Inline SVG charts: no library, no canvas, scale with their container (viewBox + width 100%).
-import { CATEGORIES, CATEGORY_COLOR, CATEGORY_LABEL, DIMENSIONS, RULES_LABEL, fmtIndex, fmtInt, h, svg } from './lib.js';
+import { CATEGORIES, CATEGORY_COLOR, CATEGORY_LABEL, DIMENSIONS, RULES_LABEL, fmtIndex, fmtInt, h, ruleColor, svg } from './lib.js';
 
 /** One stacked bar of the five categories (counts), with a tooltip per segment. */
 export function categoryBar(categories, { height = 14 } = {}) {
@@ -50,15 +50,13 @@ export function dimensionMeters(dimensions, color) {
   return h('div', { class: 'dims' }, DIMENSIONS.map((d) => meter(dimensions?.[d.key] ?? 0, d.max, { label: d.label, color })));
 }
 
-const PAIR_COLORS = { 'perban-8-2019': '#7a869a', 'reformulasi-2024': '#2f6fde' };
-
 /** Two rule sets side by side per dimension: grouped bars scaled to each dimension's maximum. */
 export function dimensionPairs(a, b) {
   const rows = DIMENSIONS.map((d) => {
     const va = a.dimensions[d.key];
     const vb = b.dimensions[d.key];
     const bar = (v, rules) =>
-      svg('svg', { viewBox: '0 0 100 8', preserveAspectRatio: 'none', class: 'pair-bar' }, svg('rect', { width: 100, height: 8, rx: 2, fill: '#eef0f4' }), svg('rect', { width: (v / d.max) * 100, height: 8, rx: 2, fill: PAIR_COLORS[rules] ?? '#2f6fde' }, svg('title', {}, `${RULES_LABEL[rules]}: ${fmtIndex(v)}`)));
+      svg('svg', { viewBox: '0 0 100 8', preserveAspectRatio: 'none', class: 'pair-bar' }, svg('rect', { width: 100, height: 8, rx: 2, fill: '#eef0f4' }), svg('rect', { width: (v / d.max) * 100, height: 8, rx: 2, fill: ruleColor(rules) }, svg('title', {}, `${RULES_LABEL[rules] ?? rules}: ${fmtIndex(v)}`)));
     return h(
       'div',
       { class: 'pair-row' },
@@ -70,7 +68,7 @@ export function dimensionPairs(a, b) {
   return h(
     'div',
     { class: 'pairs' },
-    h('div', { class: 'legend' }, [a.rules, b.rules].map((r) => h('span', { class: 'legend-item' }, svg('svg', { viewBox: '0 0 10 10', class: 'swatch' }, svg('rect', { width: 10, height: 10, rx: 2, fill: PAIR_COLORS[r] })), RULES_LABEL[r]))),
+    h('div', { class: 'legend' }, [a.rules, b.rules].map((r) => h('span', { class: 'legend-item' }, svg('svg', { viewBox: '0 0 10 10', class: 'swatch' }, svg('rect', { width: 10, height: 10, rx: 2, fill: ruleColor(r) })), RULES_LABEL[r] ?? r))),
     rows,
   );
 }

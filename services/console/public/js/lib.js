@@ -22,8 +22,39 @@ export const DIMENSIONS = [
   { key: 'kinerja', label: 'Kinerja', max: 30 },
   { key: 'disiplin', label: 'Disiplin', max: 5 },
 ];
-export const RULES_LABEL = { 'perban-8-2019': 'Perban 8/2019', 'reformulasi-2024': 'Reformulasi 2024' };
-export const RULE_SETS = ['perban-8-2019', 'reformulasi-2024'];
+// The rule sets in force come from the server (/api/rule-sets, filled by loadRuleSets): rule sets
+// are open data, so no id is named here. Labels are the ids; titles go in tooltips.
+/** Ids in list order. */
+export const RULE_SETS = [];
+/** id → label. */
+export const RULES_LABEL = {};
+/** id → { id, version, title, status, baseline, computing }. */
+export const RULE_SET_INFO = {};
+const RULE_PALETTE = ['#7a869a', '#2f6fde', '#1a9e8f', '#b5568f', '#c98a1a', '#5a5fc8'];
+
+/** Reads the list in force (and which rule sets are still being computed) into the exports above. */
+export async function loadRuleSets() {
+  const data = await getJson('/api/rule-sets');
+  RULE_SETS.splice(0, RULE_SETS.length, ...data.ruleSets.map((r) => r.id));
+  for (const r of data.ruleSets) {
+    RULES_LABEL[r.id] = r.id;
+    RULE_SET_INFO[r.id] = r;
+  }
+  return data;
+}
+
+/** A stable colour per rule set: its place in the list. */
+export function ruleColor(id) {
+  const i = RULE_SETS.indexOf(id);
+  return RULE_PALETTE[(i < 0 ? 0 : i) % RULE_PALETTE.length];
+}
+
+/** "sedang dihitung" while a rule set is not yet computed for every stored employee (ipasn rescore). */
+export function computingBadge(id) {
+  const c = RULE_SET_INFO[id]?.computing;
+  if (!c) return null;
+  return h('span', { class: 'badge computing', dataset: { computing: id }, title: `versi ${c.version} belum dihitung untuk semua pegawai tersimpan (ipasn rescore --rules ${id})` }, 'sedang dihitung');
+}
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -115,7 +146,8 @@ export function categoryBadge(cat) {
 }
 
 export function rulesBadge(rules, primary) {
-  return h('span', { class: ['badge', 'rules', primary ? 'primary' : 'shadow'], title: primary ? 'aturan utama' : 'aturan bayangan' }, RULES_LABEL[rules] ?? rules);
+  const title = `${primary ? 'aturan utama' : 'aturan bayangan'}${RULE_SET_INFO[rules] ? ` — ${RULE_SET_INFO[rules].title}` : ''}`;
+  return h('span', {}, h('span', { class: ['badge', 'rules', primary ? 'primary' : 'shadow'], title }, RULES_LABEL[rules] ?? rules), computingBadge(rules));
 }
 
 export function staleBadge(stale) {

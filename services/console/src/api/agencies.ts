@@ -1,17 +1,18 @@
 /** /api/agencies: every agency, one agency (the `ipasn score --by-agency` line), its PNS/PPPK split. */
 import type { RuleSetId } from '@ipasn/contracts';
 import type { FastifyPluginCallback } from 'fastify';
-import { isKnownAgency, listAgencies, readAgency, readAgencyGroups, type ViewDeps } from '../read-models/agencies.js';
+import { isKnownAgency, listAgencies, primaryOf, readAgency, readAgencyGroups, type ViewDeps } from '../read-models/agencies.js';
+import { ruleSetParam } from '../read-models/rule-sets.js';
 import * as S from '../schemas.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorBody } from './errors.js';
 
 type One = { Params: { code: string }; Querystring: { rules?: RuleSetId } };
 
-/** The rule set asked for, or the agency's primary one; 404 for an agency nobody knows. */
+/** The rule set asked for (one of the list in force, else 400), or the agency's primary one; 404 for an agency nobody knows. */
 async function target(v: ViewDeps, code: string, rules: RuleSetId | undefined): Promise<RuleSetId> {
   if (!isKnownAgency(v, code, await v.store.agencies())) throw new ApiError('CONSOLE_NOT_FOUND', `unknown agency ${code}`);
-  return rules ?? v.agencies.primaryRuleSet(code, v.asOf());
+  return rules === undefined ? primaryOf(v, code, v.asOf()) : ruleSetParam(v, rules);
 }
 
 export const agenciesApi: FastifyPluginCallback<ApiDeps> = (app, d, done) => {

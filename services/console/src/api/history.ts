@@ -2,10 +2,11 @@
  * /api/history and /api/agencies/:code/history: index and headcount over time per rule set (24 h
  * per minute, 7 days per hour, a year per day), and the last 7 days of freshness and reject rate.
  */
-import { RULE_SET_IDS } from '@ipasn/contracts';
+import { RULE_SET_ID_MAX, RULE_SET_ID_PATTERN } from '@ipasn/contracts';
 import type { FastifyPluginCallback } from 'fastify';
-import { isKnownAgency } from '../read-models/agencies.js';
+import { isKnownAgency, primaryOf } from '../read-models/agencies.js';
 import { agencyHistory, HISTORY_RANGE_NAMES, nationalHistory, type HistoryRange } from '../read-models/history.js';
+import { ruleSetParam } from '../read-models/rule-sets.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorBody } from './errors.js';
 
@@ -44,7 +45,7 @@ const historyBody = {
 };
 const query = {
   type: 'object',
-  properties: { rules: { type: 'string', enum: [...RULE_SET_IDS] }, range: { type: 'string', enum: HISTORY_RANGE_NAMES, default: '7d' } },
+  properties: { rules: { type: 'string', pattern: RULE_SET_ID_PATTERN, maxLength: RULE_SET_ID_MAX }, range: { type: 'string', enum: HISTORY_RANGE_NAMES, default: '7d' } },
   additionalProperties: false,
 };
 type Query = { rules?: string; range: HistoryRange };
@@ -56,7 +57,7 @@ export const historyApi: FastifyPluginCallback<ApiDeps> = (app, d, done) => {
   app.get<{ Querystring: Query }>(
     '/history',
     { schema: { tags, summary: 'National index and headcount over time (the sum of every agency), and 7 days of freshness and reject rate', querystring: query, response: { 200: historyBody, 400: errorBody } } },
-    (req) => nationalHistory(deps, req.query.rules ?? RULE_SET_IDS[0], req.query.range),
+    (req) => nationalHistory(deps, req.query.rules === undefined ? d.views.ruleSets.baseline.id : ruleSetParam(d.views, req.query.rules), req.query.range),
   );
 
   app.get<{ Params: { code: string }; Querystring: Query }>(
@@ -74,7 +75,7 @@ export const historyApi: FastifyPluginCallback<ApiDeps> = (app, d, done) => {
     async (req) => {
       const { code } = req.params;
       if (!isKnownAgency(d.views, code, await d.views.store.agencies())) throw new ApiError('CONSOLE_NOT_FOUND', `unknown agency ${code}`);
-      return agencyHistory(deps, code, req.query.rules ?? d.views.agencies.primaryRuleSet(code, d.views.asOf()), req.query.range);
+      return agencyHistory(deps, code, req.query.rules === undefined ? primaryOf(d.views, code, d.views.asOf()) : ruleSetParam(d.views, req.query.rules), req.query.range);
     },
   );
   done();

@@ -1,7 +1,8 @@
 /** /api/national: the national rollup and ranking per rule set (never mixed). */
-import { RULE_SET_IDS, type RuleSetId } from '@ipasn/contracts';
+import type { RuleSetId } from '@ipasn/contracts';
 import type { FastifyPluginCallback } from 'fastify';
 import { readNational } from '../read-models/agencies.js';
+import { ruleSetParam } from '../read-models/rule-sets.js';
 import * as S from '../schemas.js';
 import type { ApiDeps } from './deps.js';
 import { errorBody } from './errors.js';
@@ -12,12 +13,12 @@ export const nationalApi: FastifyPluginCallback<ApiDeps> = (app, d, done) => {
     {
       schema: {
         tags: ['national'],
-        summary: 'National rollup and ranking per rule set (both without `rules`; never mixed)',
+        summary: 'National rollup and ranking per rule set (every rule set in force without `rules`; never mixed)',
         querystring: S.rulesQuery,
         response: { 200: S.national, 400: errorBody },
       },
     },
-    (req) => readNational(d.views, req.query.rules ? [req.query.rules] : RULE_SET_IDS),
+    (req) => readNational(d.views, req.query.rules ? [ruleSetParam(d.views, req.query.rules)] : d.views.ruleSets.ids),
   );
   done();
 };

@@ -4,14 +4,19 @@
  * pilot's primary-vs-shadow comparison, the national rollup per rule set (never mixed).
  */
 import { nationalOf, rankingOf, type AggregateStore, type AgencySumsRow } from '@ipasn/aggregates';
-import { RULE_SET_IDS, type Agencies, type Category, type IsoDate, type RuleSetId } from '@ipasn/contracts';
-import { categoryOf, emptyAgencySums, emptyGroupSums, getRuleSet, summarize, type AgencySums, type AgencySummary } from '@ipasn/rules';
+import type { Agencies, Category, IsoDate, RuleSetId } from '@ipasn/contracts';
+import { categoryOf, emptyAgencySums, emptyGroupSums, summarize, type AgencySums, type AgencySummary, type RuleSetList } from '@ipasn/rules';
 import type { StaleFlag, StaleStore } from '../stale.js';
+import type { RuleSetStatusReader } from './rule-sets.js';
 import { evaluateStale } from '../stale.js';
 
 export interface ViewDeps {
   store: AggregateStore;
   agencies: Agencies;
+  /** The rule sets in force (IPASN_RULE_SETS_FILE, else the shipped list): every view lists these. */
+  ruleSets: RuleSetList;
+  /** Which rule sets are still being computed (read-only). */
+  ruleSetStatus: RuleSetStatusReader;
   stale: StaleStore;
   /** The evaluation date (SCORING_AS_OF, or today in Asia/Jakarta). */
   asOf: () => IsoDate;
@@ -42,16 +47,23 @@ export interface FreshnessFields {
 export const DEFAULT_CADENCE_DAYS = 7;
 const iso = (ms: number | null | undefined): string | null => (ms == null ? null : new Date(ms).toISOString());
 
-export function otherRuleSet(rules: RuleSetId): RuleSetId {
-  return RULE_SET_IDS.find((r) => r !== rules) ?? rules;
+/** The agency's primary rule set on the evaluation date (the list's baseline when it has none). */
+export function primaryOf(d: ViewDeps, code: string, asOf: IsoDate): RuleSetId {
+  return d.agencies.primaryRuleSet(code, asOf, d.ruleSets.baseline.id);
 }
 
-export function isRuleSetId(s: string): s is RuleSetId {
-  return (RULE_SET_IDS as readonly string[]).includes(s);
+/** The rule set a glance compares the primary with (ipasn-rules.md: the baseline, or the next in the list). */
+export function otherRuleSet(d: ViewDeps, rules: RuleSetId): RuleSetId {
+  return d.ruleSets.defaultPair(rules)[1];
 }
 
-export function agencyCategory(summary: AgencySummary): Category | null {
-  return summary.index.ASN === null ? null : categoryOf(summary.index.ASN, getRuleSet(summary.rules));
+/** The category of an index under a rule set of the list (null for none, or a rule set out of the list). */
+function categoryUnder(d: ViewDeps, rules: RuleSetId, index: number | null): Category | null {
+  return index === null || !d.ruleSets.has(rules) ? null : categoryOf(index, d.ruleSets.get(rules));
+}
+
+export function agencyCategory(d: ViewDeps, summary: AgencySummary): Category | null {
+  return categoryUnder(d, summary.rules, summary.index.ASN);
 }
 
 /** Agencies of the list in force, then any other agency that has aggregates, by code. */
@@ -96,7 +108,7 @@ async function freshnessOf(d: ViewDeps, codes: readonly string[]): Promise<Map<s
 }
 
 async function sumsByRules(d: ViewDeps): Promise<Map<RuleSetId, Map<string, AgencySums>>> {
-  const rows = await Promise.all(RULE_SET_IDS.map(async (r) => [r, await d.store.readAllSums(r)] as const));
+  const rows = await Promise.all(d.ruleSets.ids.map(async (r) => [r, await d.store.readAllSums(r)] as const));
   return new Map(rows.map(([r, list]) => [r, new Map(list.map((x) => [x.agencyCode, x.sums]))]));
 }
 
@@ -109,7 +121,7 @@ export interface AgencyRow extends AgencyInfo {
   categories: AgencySummary['categories'];
   dimensions: AgencySummary['dimensions'];
   dataGaps: number;
-  /** The other rule set's index, for a glance at the pilot's effect. */
+  /** The index under the rule set the pilot view compares the primary with by default. */
   shadow: { rules: RuleSetId; index: AgencySummary['index'] };
   freshness: FreshnessFields;
 }
@@ -119,8 +131,8 @@ export async function listAgencies(d: ViewDeps): Promise<{ asOf: IsoDate; agenci
   const codes = await allCodes(d);
   const [sums, fresh] = await Promise.all([sumsByRules(d), freshnessOf(d, codes)]);
   const agencies = codes.map((code): AgencyRow => {
-    const rules = d.agencies.primaryRuleSet(code, asOf);
-    const shadowRules = otherRuleSet(rules);
+    const rules = primaryOf(d, code, asOf);
+    const shadowRules = otherRuleSet(d, rules);
     const s = summarize(code, rules, sums.get(rules)?.get(code) ?? emptyAgencySums());
     const shadow = summarize(code, shadowRules, sums.get(shadowRules)?.get(code) ?? emptyAgencySums());
     return {
@@ -128,7 +140,7 @@ export async function listAgencies(d: ViewDeps): Promise<{ asOf: IsoDate; agenci
       rules,
       headcount: s.headcount,
       index: s.index,
-      category: agencyCategory(s),
+      category: agencyCategory(d, s),
       categories: s.categories,
       dimensions: s.dimensions,
       dataGaps: s.dataGaps,
@@ -179,7 +191,7 @@ export async function readNational(d: ViewDeps, which: readonly RuleSetId[]): Pr
         index: r.summary.index.ASN,
         headcount: r.summary.headcount.total,
       }));
-      return { ...n, category: n.index.ASN === null ? null : categoryOf(n.index.ASN, getRuleSet(rules)), ranking };
+      return { ...n, category: categoryUnder(d, rules, n.index.ASN), ranking };
     }),
   );
   return { asOf: d.asOf(), rollups };
@@ -210,13 +222,17 @@ export interface PilotRow {
   };
 }
 
-export async function readPilot(d: ViewDeps): Promise<{ asOf: IsoDate; agencies: PilotRow[]; totals: NationalRollup[] }> {
+/**
+ * The pilot view: per pilot agency, two rule sets side by side. By default the agency's primary
+ * against the baseline (or the baseline against the next in the list: ipasn-rules.md); `pair`
+ * compares any two rule sets of the list for every agency instead. `totals`: every rule set.
+ */
+export async function readPilot(d: ViewDeps, pair?: readonly [RuleSetId, RuleSetId]): Promise<{ asOf: IsoDate; agencies: PilotRow[]; totals: NationalRollup[] }> {
   const asOf = d.asOf();
   const pilots = d.agencies.all.filter((a) => a.pilot);
   const sums = await sumsByRules(d);
   const agencies = pilots.map((a): PilotRow => {
-    const primaryRules = d.agencies.primaryRuleSet(a.code, asOf);
-    const shadowRules = otherRuleSet(primaryRules);
+    const [primaryRules, shadowRules] = pair ?? d.ruleSets.defaultPair(primaryOf(d, a.code, asOf));
     const p = summarize(a.code, primaryRules, sums.get(primaryRules)?.get(a.code) ?? emptyAgencySums());
     const s = summarize(a.code, shadowRules, sums.get(shadowRules)?.get(a.code) ?? emptyAgencySums());
     const dims = (k: keyof AgencySummary['dimensions']) => diff2(p.dimensions[k], s.dimensions[k]) ?? 0;
@@ -229,8 +245,8 @@ export async function readPilot(d: ViewDeps): Promise<{ asOf: IsoDate; agencies:
       shadowRules,
       primary: p,
       shadow: s,
-      primaryCategory: agencyCategory(p),
-      shadowCategory: agencyCategory(s),
+      primaryCategory: agencyCategory(d, p),
+      shadowCategory: agencyCategory(d, s),
       diff: {
         index: { PNS: diff2(p.index.PNS, s.index.PNS), PPPK: diff2(p.index.PPPK, s.index.PPPK), ASN: diff2(p.index.ASN, s.index.ASN) },
         dimensions: { kualifikasi: dims('kualifikasi'), kompetensi: dims('kompetensi'), kinerja: dims('kinerja'), disiplin: dims('disiplin') },
@@ -239,11 +255,11 @@ export async function readPilot(d: ViewDeps): Promise<{ asOf: IsoDate; agencies:
       },
     };
   });
-  // The pilot as a whole, per rule set (same employees, two formulas).
-  const totals = RULE_SET_IDS.map((rules): NationalRollup => {
+  // The pilot as a whole, per rule set of the list (same employees, several formulas).
+  const totals = d.ruleSets.ids.map((rules): NationalRollup => {
     const rows = pilots.map((a) => ({ agencyCode: a.code, rules, sums: sums.get(rules)?.get(a.code) ?? emptyAgencySums() }));
     const { sums: _s, ...n } = nationalOf(rules, rows);
-    return { ...n, category: n.index.ASN === null ? null : categoryOf(n.index.ASN, getRuleSet(rules)), ranking: [] };
+    return { ...n, category: categoryUnder(d, rules, n.index.ASN), ranking: [] };
   });
   return { asOf, agencies, totals };
 }

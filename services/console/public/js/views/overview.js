@@ -2,7 +2,7 @@
 // distribution, freshness (stale agencies highlighted) — sortable and filterable.
 import { categoryBar, categoryLegend, dimensionMeters } from '../charts.js';
 import { historyPanel } from '../history.js';
-import { CATEGORIES, RULES_LABEL, ago, card, categoryBadge, fmtIndex, fmtInt, getJson, h, rulesBadge, staleBadge } from '../lib.js';
+import { CATEGORIES, RULES_LABEL, ago, computingBadge, loadRuleSets, ruleColor, card, categoryBadge, fmtIndex, fmtInt, getJson, h, rulesBadge, staleBadge } from '../lib.js';
 
 const COLUMNS = [
   { key: 'code', label: 'Kode', value: (a) => a.code },
@@ -20,7 +20,7 @@ function nationalCard(r) {
   return h(
     'section',
     { class: 'card national', dataset: { rules: r.rules } },
-    h('div', { class: 'card-head' }, h('h2', {}, 'Nasional'), h('span', { class: 'badge rules primary' }, RULES_LABEL[r.rules])),
+    h('div', { class: 'card-head' }, h('h2', {}, 'Nasional'), h('span', { class: 'badge rules primary' }, RULES_LABEL[r.rules] ?? r.rules), computingBadge(r.rules)),
     h('div', { class: 'big' }, h('span', { class: 'big-number' }, fmtIndex(r.index.ASN)), categoryBadge(r.category)),
     h(
       'dl',
@@ -31,7 +31,7 @@ function nationalCard(r) {
       h('div', {}, h('dt', {}, 'Instansi'), h('dd', {}, fmtInt(r.agencies))),
     ),
     categoryBar(r.categories, { height: 10 }),
-    dimensionMeters(r.dimensions, r.rules === 'reformulasi-2024' ? '#2f6fde' : '#7a869a'),
+    dimensionMeters(r.dimensions, ruleColor(r.rules)),
   );
 }
 
@@ -125,7 +125,7 @@ export default {
     return {
       title: 'Ringkasan',
       async update() {
-        const [nat, list] = await Promise.all([getJson('/api/national'), getJson('/api/agencies'), history.update(null)]);
+        const [nat, list] = await Promise.all([getJson('/api/national'), getJson('/api/agencies'), history.update(null), loadRuleSets()]);
         nationalBox.replaceChildren(...nat.rollups.map(nationalCard));
         agencies = list.agencies;
         drawRows();
