@@ -78,8 +78,10 @@ if [[ ! -f "$dir/data/meta.properties" ]]; then
   [[ $mode == secure ]] && "$IPASN_ROOT/infra/scripts/secrets.sh" principals >"$dir/data/.ipasn-scram-users"
 fi
 log "starting Kafka $KAFKA_VERSION on $KAFKA_BROKERS ($mode)"
+# Its own session (setsid): a broker started from a test or a task runner outlives that process
+# group (turbo or vitest ending a task must not take the broker with it). Same pid (no fork).
 # shellcheck disable=SC2086
-nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
+setsid nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true \
   $KAFKA_LOG_OPTS -Dkafka.logs.dir="$dir/logs" \
   -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties" >"$dir/logs/stdout.log" 2>&1 &
 echo $! >"$pidf"
