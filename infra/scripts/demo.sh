@@ -43,7 +43,7 @@ ipasn publish "${creds[@]}" --send-invalid --quiet "$demo/via-kafka.ndjson" >"$d
 tail -n 20 "$demo/publish.txt" >&2
 if [[ -s $demo/via-gateway.ndjson ]]; then
   gateway_url="https://127.0.0.1:$(cat "$IPASN_STATE_DIR/run/gateway-api.port")"
-  log "agencies $gateway_agencies through the HTTP gateway ($gateway_url, each with its API token; the gateway answers rejects at once, they never reach the DLQ)"
+  log "agencies $gateway_agencies through the HTTP gateway ($gateway_url, each with its API token; the gateway answers rejects at once and stores them for the DLQ, as over Kafka)"
   ipasn publish --http "$gateway_url" --credentials "$IPASN_SECRETS_DIR/gateway/tokens" --ca "$IPASN_SECRETS_DIR/kafka/ca.pem" --send-invalid --quiet "$demo/via-gateway.ndjson" \
     >"$demo/publish-gateway.txt" 2>"$demo/publish-gateway-rejects.ndjson" || die "ipasn publish --http failed (see $demo/publish-gateway.txt and $demo/publish-gateway-rejects.ndjson)"
   tail -n 20 "$demo/publish-gateway.txt" >&2
