@@ -42,6 +42,17 @@ new_secret() { [[ -s $1 ]] || openssl rand -hex 24 >"$1"; }
 
 # --- TLS: a CA and the broker's certificate -----------------------------------------------------
 k="$s/kafka"
+# local_cert BASE EKU WHAT: a key (BASE.key) and a certificate (BASE.pem) for CN=localhost, SANs
+# IP:127.0.0.1 and DNS:localhost, signed by the local CA.
+local_cert() {
+  local base=$1 eku=$2 what=$3
+  openssl req -newkey rsa:3072 -nodes -subj "/CN=localhost" -keyout "$base.key" -out "$base.csr" 2>/dev/null \
+    || die "openssl could not create the $what key"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=%s\n' "$eku" >"$base.ext"
+  openssl x509 -req -in "$base.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -CAcreateserial -days 825 \
+    -extfile "$base.ext" -out "$base.pem" 2>/dev/null || die "openssl could not sign the $what certificate"
+  rm -f "$base.csr" "$base.ext"
+}
 if [[ ! -s $k/ca.pem || ! -s $k/ca.key ]]; then
   log "generating the local CA ($k/ca.pem)"
   openssl req -x509 -newkey rsa:3072 -nodes -days 3650 -subj "/CN=IP ASN local CA" \
@@ -51,14 +62,9 @@ fi
 if [[ ! -s $k/broker.p12 ]]; then
   log "generating the broker certificate (SANs IP:127.0.0.1, DNS:localhost)"
   new_secret "$k/broker.p12.password"
-  openssl req -newkey rsa:3072 -nodes -subj "/CN=localhost" -keyout "$k/broker.key" -out "$k/broker.csr" 2>/dev/null \
-    || die "openssl could not create the broker key"
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n' >"$k/broker.ext"
-  openssl x509 -req -in "$k/broker.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -CAcreateserial -days 825 \
-    -extfile "$k/broker.ext" -out "$k/broker.pem" 2>/dev/null || die "openssl could not sign the broker certificate"
+  local_cert "$k/broker" serverAuth,clientAuth broker
   openssl pkcs12 -export -in "$k/broker.pem" -inkey "$k/broker.key" -certfile "$k/ca.pem" -name broker \
     -passout "file:$k/broker.p12.password" -out "$k/broker.p12" || die "openssl could not write the broker keystore"
-  rm -f "$k/broker.csr" "$k/broker.ext"
 fi
 
 # --- Kafka principals ----------------------------------------------------------------------------
@@ -97,12 +103,7 @@ for u in "${REDIS_USERS[@]}"; do new_secret "$s/redis/$u.password"; done
 g="$s/gateway"
 if [[ ! -s $g/tls.pem || ! -s $g/tls.key || $k/ca.pem -nt $g/tls.pem ]]; then
   log "generating the gateway's TLS certificate (SANs IP:127.0.0.1, DNS:localhost)"
-  openssl req -newkey rsa:3072 -nodes -subj "/CN=localhost" -keyout "$g/tls.key" -out "$g/tls.csr" 2>/dev/null \
-    || die "openssl could not create the gateway key"
-  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$g/tls.ext"
-  openssl x509 -req -in "$g/tls.csr" -CA "$k/ca.pem" -CAkey "$k/ca.key" -CAcreateserial -days 825 \
-    -extfile "$g/tls.ext" -out "$g/tls.pem" 2>/dev/null || die "openssl could not sign the gateway certificate"
-  rm -f "$g/tls.csr" "$g/tls.ext"
+  local_cert "$g/tls" serverAuth gateway
 fi
 # One API token per agency of the list that never had one (a revoked agency is not re-issued).
 "$IPASN_ROOT/infra/scripts/gateway-tokens.sh" ensure

@@ -33,3 +33,4 @@ export {
 } from './generate.js';
 export { parseMetrics, metricSum, type Sample } from './metrics.js';
 export { freezeInsideTransaction, type FreezeResult } from './crash.js';
+export { prng } from './random.js';

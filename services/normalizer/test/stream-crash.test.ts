@@ -28,6 +28,7 @@ import {
   groupProgress,
   freezeInsideTransaction,
   normalizerExpectation,
+  prng,
   publishNdjson,
   readAll,
   readLines,
@@ -44,18 +45,6 @@ const EVENTS = 100_000;
 const KILLS = 5;
 /** Messages a restarted process commits before the next kill may come. */
 const WARM = 3_000;
-
-/** mulberry32: kill moments reproducible from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tally = (values: Iterable<string>): Record<string, number> => {
   const out: Record<string, number> = {};

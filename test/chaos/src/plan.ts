@@ -3,6 +3,8 @@
  * be repeated (`--seed`). A point is a share of the pipeline's progress (see progress.ts), not a
  * wall-clock time: the same seed hits the same stage of the stream on a fast or a slow machine.
  */
+import { prng } from '@ipasn/e2e';
+
 export type ServiceName = 'normalizer' | 'scorer' | 'projector' | 'console';
 export const SERVICES: readonly ServiceName[] = ['normalizer', 'scorer', 'projector', 'console'];
 
@@ -11,17 +13,8 @@ export type Fault =
   | { kind: 'broker'; at: number; delayMs: number }
   | { kind: 'redis'; at: number; delayMs: number };
 
-/** mulberry32: small, fast, and the same on every platform. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the harness (@ipasn/e2e), re-exported for the plan's tests. */
+export { prng };
 
 export interface PlanOptions {
   seed: number;
