@@ -8,6 +8,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+// Each failed test with the head of its message: the closing lines are what a CI log keeps.
+const failures = [];
 // Folders of packages, and single packages (a workspace that is itself the folder).
 const SINGLE = new Set(['test', 'infra/observability']);
 for (const group of ['packages', 'services', 'examples', 'test', 'infra/observability']) {
@@ -27,7 +29,19 @@ for (const group of ['packages', 'services', 'examples', 'test', 'infra/observab
     failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     console.log(`  ${group}/${pkg}`.padEnd(34) + `${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+    for (const file of r.testResults ?? []) {
+      const where = `${group}/${pkg}${pkg ? '/' : ''}${file.name.slice(pkgDir.length + 1)}`;
+      const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+      for (const a of failed) failures.push({ where, name: a.fullName ?? a.title, message: (a.failureMessages ?? []).join('\n') });
+      // A file that failed before any test ran (an import error, a hook timeout) has only a message.
+      if (failed.length === 0 && file.status === 'failed') failures.push({ where, name: '(the file itself)', message: file.message ?? '' });
+    }
   }
+}
+for (const f of failures) {
+  console.log(`FAILED ${f.where} › ${f.name}`);
+  const lines = f.message.split('\n').filter((l) => l.trim() !== '').slice(0, 40);
+  for (const l of lines) console.log(`    ${l.slice(0, 300)}`);
 }
 if (missing.length > 0) console.log(`  no test report from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
