@@ -1,7 +1,7 @@
 /**
  * The agencies' HTTP API: `POST /v1/events` in the three CloudEvents modes, the OpenAPI document
  * and its UI at `/docs`. Order of a request: bearer token (401) → per-agency rate limit in Redis
- * (429 + Retry-After) → body read within GATEWAY_BODY_LIMIT_BYTES (413) → checks 1–7 per event →
+ * (429 + Retry-After; 503 + Retry-After when Redis is unavailable) → body read within GATEWAY_BODY_LIMIT_BYTES (413) → checks 1–7 per event →
  * `source` is the agency (403) → produce (acks=all; 503 + Retry-After when the broker does not
  * acknowledge in time) → 202 / 207 / 422 with one result per event.
  */
@@ -17,6 +17,7 @@ import type { TokenStore } from './auth/tokens.js';
 import { batchEvents, binaryEvent, BATCH, BINARY_DATA, modeOf, STRUCTURED } from './cloudevents/modes.js';
 import { GatewayError, installErrorHandler, sendError } from './errors.js';
 import { checkEvents } from './ingest.js';
+import { redisRateStore } from './rate-store.js';
 import type { GatewayMetrics } from './metrics.js';
 import { EVENTS_ROUTE_SCHEMA, OPENAPI } from './openapi.js';
 import type { ProduceQueue } from './produce-queue.js';
@@ -81,8 +82,7 @@ export async function registerApp(app: FastifyInstance, o: AppOptions): Promise<
       max: o.limits.rateMax,
       timeWindow: o.limits.rateWindowMs,
       keyGenerator: (req) => agencyOf(req),
-      redis: o.redis,
-      nameSpace: `${o.redisPrefix}gateway:ratelimit:`,
+      store: redisRateStore(o.redis, `${o.redisPrefix}gateway:ratelimit:`),
       errorResponseBuilder: (_req, ctx) => new GatewayError('GATEWAY_RATE_LIMITED', `too many requests for this agency (${ctx.max} per ${ctx.after} window): try again in ${ctx.after}`),
     });
 

@@ -48,6 +48,8 @@ export interface TestGateway {
   registry: Registry;
   tokens: ReturnType<typeof tokenDir>;
   kafka: KafkaClient;
+  /** The gateway's own Redis client (its rate-limit store). */
+  redis: ReturnType<typeof createRedis>;
 }
 
 export async function startTestGateway(env: Record<string, string> = {}, options: { ns?: string; topics?: boolean } = {}): Promise<TestGateway> {
@@ -81,7 +83,7 @@ export async function startTestGateway(env: Record<string, string> = {}, options
     await closeRedis(redis);
     rmSync(tokens.dir, { recursive: true, force: true });
   });
-  return { ns, topics: topicNames(ns), handle, url: handle.url, registry, tokens, kafka };
+  return { ns, topics: topicNames(ns), handle, url: handle.url, registry, tokens, kafka, redis };
 }
 
 /** A valid NIP: born 1985-03-15, appointed 2010-01, male, sequence `seq`. */

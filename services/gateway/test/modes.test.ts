@@ -163,6 +163,19 @@ describe('gateway modes', () => {
     expect((await post(gw.url, JSON.stringify(upsert('r-x', OTHER)), asAgency(gw.tokens.token(OTHER), STRUCTURED))).status).toBe(202);
   });
 
+  it('503 with Retry-After, not a 500, when the rate limiter’s Redis is unavailable; nothing is sent', async () => {
+    const gw = await startTestGateway({ GATEWAY_RETRY_AFTER_S: '7' });
+    const token = gw.tokens.token(AGENCY);
+    expect((await post(gw.url, JSON.stringify(upsert('u-1')), asAgency(token, STRUCTURED))).status).toBe(202);
+    gw.redis.disconnect(); // no reconnect: every command now fails at once
+    const refused = await post(gw.url, JSON.stringify(upsert('u-2')), asAgency(token, STRUCTURED));
+    expect(refused.status).toBe(503);
+    expect(refused.body['code']).toBe('GATEWAY_UNAVAILABLE');
+    expect(refused.headers.get('retry-after')).toBe('7');
+    const stored = await ingress(gw.topics.ingress(AGENCY));
+    expect(stored.map((m) => (JSON.parse(m.raw!.toString('utf8')) as { id: string }).id)).toEqual(['u-1']);
+  });
+
   it('counts requests, accepted and rejected events per agency, and produce latency', async () => {
     const gw = await startTestGateway();
     const token = gw.tokens.token(AGENCY);
