@@ -19,6 +19,8 @@ if [[ -f "$IPASN_ROOT/services/console/scripts/ensure-chromium.sh" ]]; then
 fi
 # The alert-rule tests run Prometheus's promtool (Debian's prometheus package, installed here when absent).
 bash "$IPASN_ROOT/infra/observability/ensure-promtool.sh" || die "promtool is needed by the alert-rule tests and could not be installed"
+# docs/gateway.md's PHP client is run as printed by Debian's php-cli (installed here when absent).
+bash "$IPASN_ROOT/services/gateway/scripts/ensure-php.sh" || die "php-cli with curl is needed by the gateway's PHP example test and could not be installed"
 cleanup() {
   # The chaos test (test/chaos/test/chaos-ci.test.ts) runs its own broker and Redis on
   # KAFKA_PORT + 100 / REDIS_PORT + 100 under .local/chaos-ci and stops them itself; a run cut short
