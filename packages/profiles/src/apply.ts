@@ -18,8 +18,6 @@ export interface ChunkAttempt {
 }
 
 export interface ApplyHooks {
-  /** Runs after the core, before the write (the scorer dead-letters rejects here: a crash in between re-sends them, never loses them). */
-  beforeWrite?: (result: ChunkResult) => Promise<void>;
   /** Runs after the write with what was written (score events and timers of the employees not in conflict). */
   afterWrite?: (attempt: ChunkAttempt) => Promise<void>;
   /** 'retry' (default) applies conflicting employees again, up to `maxAttempts`; 'fail' throws at the first conflict. */
@@ -53,7 +51,6 @@ export async function applyEventChunk(store: StateStore, inputs: readonly EventI
     }
     const loaded = await store.load(pending.map((i) => i.event.nip));
     const result = applyChunk(new Map([...loaded].map(([nip, l]) => [nip, l.state])), pending, context());
-    await hooks.beforeWrite?.(result);
     const conflicts = new Set(await store.write([...result.states].map(([nip, state]) => ({ nip, state, w: loaded.get(nip)?.w ?? '0' }))));
     if (conflicts.size > 0 && hooks.onConflict === 'fail') {
       throw new StateConflictError(`${conflicts.size} employee states were written by someone else meanwhile`, [...conflicts], false);

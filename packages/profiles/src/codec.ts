@@ -20,7 +20,7 @@ import {
 import type { CanonicalEvent } from '@ipasn/contracts';
 import type { Profile, ProfileRecord } from '@ipasn/rules';
 import { IpasnError } from '@ipasn/errors';
-import type { EmployeeState, EventInput, LastScore } from '@ipasn/scoring';
+import type { Decided, EmployeeState, EventInput, LastScore } from '@ipasn/scoring';
 
 const FORMAT = 'j3';
 const LEGACY_J2 = 'j2';
@@ -123,6 +123,19 @@ function decodeHeld(nip: string, a: Held): EventInput {
   return { partition, offset, ingestedAt, event: { id, source, agencyCode, type, nip, time, data } as CanonicalEvent };
 }
 
+/** A decided reject: the offset that decided it, the event (as held), reason, message, released, expired. */
+type DecidedRow = [number, ...Held, Decided['reason'], string, 0 | 1, 0 | 1];
+
+function encodeDecided(d: Decided): DecidedRow {
+  return [d.at, ...encodeHeld(d.input), d.reason, d.message, d.released ? 1 : 0, d.expired ? 1 : 0];
+}
+
+function decodeDecided(nip: string, row: DecidedRow): Decided {
+  const [at, ...rest] = row;
+  const [reason, message, released, expired] = rest.slice(9) as [Decided['reason'], string, 0 | 1, 0 | 1];
+  return { at, input: decodeHeld(nip, rest.slice(0, 9) as Held), reason, message, released: released === 1, expired: expired === 1 };
+}
+
 export function encodeState(state: EmployeeState): string {
   const p = state.profile;
   const profile = [
@@ -137,16 +150,19 @@ export function encodeState(state: EmployeeState): string {
     Object.entries(p.records).map(([id, r]) => encodeRecord(id, r)),
   ];
   const fields: unknown[] = [profile, state.partition, state.offset, state.version, encodeLast(state.last), state.dueAt, encodeLast(state.before)];
-  // Held events and the outbox only when there are any (most employees never have one).
-  if (state.held.length > 0 || state.outbox.length > 0) fields.push(state.held.map(encodeHeld));
-  if (state.outbox.length > 0) fields.push(state.outbox.map((x) => [...encodeHeld(x.input), x.message]));
+  // Held events, the outbox and the decided rejects only when there are any (most employees never
+  // have one); positional, so an earlier list is written (empty) when a later one is not empty.
+  const decided = state.decided.length > 0;
+  if (state.held.length > 0 || state.outbox.length > 0 || decided) fields.push(state.held.map(encodeHeld));
+  if (state.outbox.length > 0 || decided) fields.push(state.outbox.map((x) => [...encodeHeld(x.input), x.message]));
+  if (decided) fields.push(state.decided.map(encodeDecided));
   return FORMAT + JSON.stringify(fields);
 }
 
 export function decodeState(raw: string): EmployeeState {
   const legacy = raw.startsWith(LEGACY_J2);
   if (!legacy && !raw.startsWith(FORMAT)) throw new IpasnError('STATE_CORRUPT', `unknown employee state format ${raw.slice(0, 2)}`);
-  const [pa, partition, offset, version, last, dueAt, before, held, outbox] = JSON.parse(raw.slice(FORMAT.length)) as [
+  const [pa, partition, offset, version, last, dueAt, before, held, outbox, decided] = JSON.parse(raw.slice(FORMAT.length)) as [
     unknown[],
     number,
     number,
@@ -156,6 +172,7 @@ export function decodeState(raw: string): EmployeeState {
     unknown[],
     Held[] | undefined,
     [...Held, string][] | undefined,
+    DecidedRow[] | undefined,
   ];
   const lastOf = (a: unknown[]): EmployeeState['last'] => (legacy ? decodeLastJ2(a as (0 | [number, string])[]) : decodeLast(a as LastList));
   const [nip, owner, agencyCode, active, et, jg, req, seq, recs] = pa as [string, string | null, string | null, number, number, number, number, number, Rec[]];
@@ -173,5 +190,6 @@ export function decodeState(raw: string): EmployeeState {
     before: lastOf(before),
     held: (held ?? []).map((h) => decodeHeld(nip, h)),
     outbox: (outbox ?? []).map((x) => ({ input: decodeHeld(nip, x.slice(0, 9) as Held), message: x[9] })),
+    decided: (decided ?? []).map((x) => decodeDecided(nip, x)),
   };
 }

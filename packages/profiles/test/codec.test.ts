@@ -57,9 +57,12 @@ describe('stored state codec', () => {
         // Another agency's events overtook a transfer: held in the state, an upsert with its name too.
         const stray = (i: number): EventInput => ev(i, 'ipasn.education.recorded', { recordId: `s${i}`, level: 'S1', graduatedOn: '2010-01-01' }, '3004');
         for (let k = 0; k < strays; k++) inputs.push(k === 0 ? ev(50, 'ipasn.employee.upserted', upsert, '3004') : stray(50 + k));
+        // A retraction of a record that does not exist: UNKNOWN_RECORD, remembered as decided at 98.
+        inputs.push(ev(98, 'ipasn.record.retracted', { recordId: 'nope' }));
         if (separated) inputs.push(ev(99, 'ipasn.employee.separated', { reason: 'RETIRED' }));
         const state = applyChunk(new Map([[NIP, null]]), inputs, ctx).states.get(NIP)!;
         expect(state.held.length).toBe(separated ? 0 : strays);
+        expect(state.decided.filter((d) => d.at === 98).map((d) => d.reason)).toEqual(['UNKNOWN_RECORD']);
         const raw = encodeState(state);
         expect(decodeState(raw)).toEqual(state);
         // Expired by the timer, not yet dead-lettered: the outbox round-trips too.

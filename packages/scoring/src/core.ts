@@ -10,7 +10,7 @@ import { isScorable, nextChange, score, type RuleSet } from '@ipasn/rules';
 import type { CauseKind, ScoreCause, ScoreEvent } from '@ipasn/serde';
 import { expireHeld, firstExpiry, foldEvent, holdLimits, type HoldLimits, type HoldStep } from './hold.js';
 import { DEFAULT_MAX_RECORDS } from './limit.js';
-import { minimize, minimizeHeld, newState, type EmployeeState, type EventInput } from './state.js';
+import { minimize, minimizeHeld, newState, type Decided, type EmployeeState, type EventInput, type ScorerReject } from './state.js';
 
 export interface ScoringContext {
   /** The evaluation date (`SCORING_AS_OF`, or today in Asia/Jakarta). */
@@ -25,16 +25,6 @@ export interface ScoringContext {
   maxRecords: number;
   /** SCORER_HOLD_MAX and SCORER_HOLD_HOURS (events.md "Held, not rejected"). */
   hold: HoldLimits;
-}
-
-export interface ScorerReject {
-  input: EventInput;
-  reason: 'NOT_OWNER' | 'UNKNOWN_RECORD' | 'TOO_MANY_RECORDS';
-  message: string;
-  /** The event had been held (it is not in the chunk at hand: its record is `input`'s coordinates). */
-  released: boolean;
-  /** Its hold ended with the employee still owned by another agency. */
-  expired: boolean;
 }
 
 /** What happened to held events, per employee (for metrics). */
@@ -111,6 +101,10 @@ export function expireDue(state: EmployeeState, now: number, limits: HoldLimits)
   if (r.steps.length === 0) return null;
   const expired = rejectsOf(r.steps).map((x) => ({ input: x.input, message: x.message }));
   return { state: { ...state, held: r.held, outbox: [...state.outbox, ...expired] }, holds: holdEvents(state.profile.nip, r.steps) };
+}
+
+function withoutAt(d: Decided): ScorerReject {
+  return { input: d.input, reason: d.reason, message: d.message, released: d.released, expired: d.expired };
 }
 
 /** The dead letters of a state's outbox (expired held events). */
@@ -192,34 +186,45 @@ export function tickCause(kind: Exclude<CauseKind, 'EVENT'>): ScoreCause {
 
 /** Applies a chunk of events (in `ipasn.events` order) to the stored states. */
 export function applyChunk(stored: ReadonlyMap<string, EmployeeState | null>, inputs: readonly EventInput[], ctx: ScoringContext): ChunkResult {
-  const work = new Map<string, { state: EmployeeState; cause: ScoreCause; applied: boolean; storedVersion: number }>();
+  const work = new Map<string, { state: EmployeeState; cause: ScoreCause; applied: boolean; storedVersion: number; replayable: readonly Decided[] }>();
   const rejects: ScorerReject[] = [];
   const holds: HoldEvent[] = [];
+  // A chunk starts at or after its partition's committed offset: what was decided below its first
+  // offset went out in a committed transaction.
+  const firstOffset = new Map<number, number>();
+  for (const input of inputs) if (!firstOffset.has(input.partition)) firstOffset.set(input.partition, input.offset);
   for (const input of inputs) {
     const nip = input.event.nip;
     let w = work.get(nip);
     if (!w) {
       const state = stored.get(nip) ?? newState(nip);
-      w = { state, cause: eventCause(input), applied: false, storedVersion: state.version };
+      const floor = firstOffset.get(input.partition) ?? input.offset;
+      const pending = state.decided.length === 0 ? state.decided : state.decided.filter((d) => d.at >= floor);
+      w = { state: pending === state.decided ? state : { ...state, decided: pending }, cause: eventCause(input), applied: false, storedVersion: state.version, replayable: pending };
       work.set(nip, w);
       if (state.outbox.length > 0) {
-        // Expired by the timer and written, perhaps not sent yet: sent with this chunk's rejects.
-        rejects.push(...outboxRejects(state));
-        w.state = { ...state, outbox: [] };
+        // Expired by the timer and written, perhaps not sent yet: sent with this chunk's rejects,
+        // and remembered as decided by this chunk's first event of the employee.
+        const expired = outboxRejects(state);
+        rejects.push(...expired);
+        w.state = { ...w.state, outbox: [], decided: [...pending, ...expired.map((r) => ({ ...r, at: input.offset }))] };
         w.applied = true;
       }
     }
     const s = w.state;
-    // A replay (at or below the stored position on the same partition) is not applied again.
+    // A replay (at or below the stored position on the same partition) is not applied again; the
+    // rejects its application decided are sent again (their transaction may have aborted).
     if (input.partition === s.partition && input.offset <= s.offset) {
       w.cause = eventCause(input);
+      for (const d of w.replayable) if (d.at === input.offset) rejects.push(withoutAt(d));
       continue;
     }
     const fold = foldEvent(s.profile, s.held, minimizeHeld(input), ctx.hold, ctx.maxRecords);
-    rejects.push(...rejectsOf(fold.steps));
+    const rejected = rejectsOf(fold.steps);
+    rejects.push(...rejected);
     holds.push(...holdEvents(nip, fold.steps));
     const applied = fold.steps.filter((x) => x.kind === 'applied').length;
-    const position = { partition: input.partition, offset: input.offset };
+    const position = { partition: input.partition, offset: input.offset, ...(rejected.length > 0 ? { decided: [...s.decided, ...rejected.map((r) => ({ ...r, at: input.offset }))] } : {}) };
     // Every applied event (a released one too) is a version; the position moves in any case.
     w.state = applied === 0 ? { ...s, ...position, held: fold.held } : { ...s, ...position, held: fold.held, profile: minimize(fold.profile), version: s.version + applied };
     if (applied > 0) w.cause = eventCause(input);

@@ -41,6 +41,31 @@ export interface EmployeeState {
    * writes the state next sends them first and clears this, so a crash loses none of them.
    */
   outbox: Expired[];
+  /**
+   * The dead letters decided while applying events of the last chunk(s) not known to be committed,
+   * each with the offset of the event whose application decided it (`at`, on the state's
+   * partition). The scorer sends them inside the chunk's Kafka transaction, after writing this
+   * state: if that transaction aborts (a crash between the write and the commit), the replayed
+   * events are skipped as already applied and re-send exactly these. Dropped by the next chunk that
+   * starts beyond `at` (its offsets were committed). Empty for almost every employee.
+   */
+  decided: Decided[];
+}
+
+/** An ownership reject of the scorer (events.md: NOT_OWNER, UNKNOWN_RECORD, TOO_MANY_RECORDS). */
+export interface ScorerReject {
+  input: EventInput;
+  reason: 'NOT_OWNER' | 'UNKNOWN_RECORD' | 'TOO_MANY_RECORDS';
+  message: string;
+  /** The event had been held (it is not in the chunk at hand: its record is `input`'s coordinates). */
+  released: boolean;
+  /** Its hold ended with the employee still owned by another agency. */
+  expired: boolean;
+}
+
+/** A reject decided by applying the event at offset `at`: re-sent when that event is replayed. */
+export interface Decided extends ScorerReject {
+  at: number;
 }
 
 /** A held event whose hold ended: NOT_OWNER, with its message. */
@@ -50,7 +75,7 @@ export interface Expired {
 }
 
 export function newState(nip: string): EmployeeState {
-  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, before: {}, dueAt: null, held: [], outbox: [] };
+  return { profile: emptyProfile(nip), partition: -1, offset: -1, version: 0, last: {}, before: {}, dueAt: null, held: [], outbox: [], decided: [] };
 }
 
 /** Drops what scoring never reads (free text, and the name above all) before a profile is stored. */

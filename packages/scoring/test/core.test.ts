@@ -52,6 +52,26 @@ describe('applyChunk', () => {
     expect(r.states.get(NIP)!.offset).toBe(2);
   });
 
+  it('remembers the rejects an event decided: a replay (its transaction aborted) sends exactly them again, a later chunk forgets them', () => {
+    const stored = run(null, inputs([upsert('4011')])).states.get(NIP)!;
+    const chunk = inputs([ev('4011', 'ipasn.record.retracted', { recordId: 'nope' }), ev('4011', 'ipasn.education.recorded', { recordId: 'a', level: 'S1', graduatedOn: '2010-01-01' }), ev('4011', 'ipasn.record.retracted', { recordId: 'gone' })], 1);
+    const first = run(stored, chunk);
+    const written = first.states.get(NIP)!;
+    expect(first.rejects.map((r) => [r.reason, r.input.offset])).toEqual([['UNKNOWN_RECORD', 1], ['UNKNOWN_RECORD', 3]]);
+    expect(written.decided.map((d) => [d.at, d.reason, d.input.event.id])).toEqual([[1, 'UNKNOWN_RECORD', chunk[0]!.event.id], [3, 'UNKNOWN_RECORD', chunk[2]!.event.id]]);
+    // The state was written, the transaction aborted: the same chunk again re-sends the same two
+    // dead letters and writes nothing.
+    const replay = run(written, chunk);
+    expect(replay.rejects).toEqual(first.rejects);
+    expect(replay.states.size).toBe(0);
+    // A replay cut differently (the consumer resumed at offset 2): only what offset 3 decided.
+    expect(run(written, chunk.slice(1)).rejects.map((r) => r.input.offset)).toEqual([3]);
+    // The next chunk starts beyond both: they were committed; nothing is re-sent, and they are dropped.
+    const next = run(written, inputs([ev('4011', 'ipasn.training.recorded', { recordId: 't', kind: 'TECHNICAL', hours: 24, completedOn: '2025-01-01' })], 4));
+    expect(next.rejects).toEqual([]);
+    expect(next.states.get(NIP)!.decided).toEqual([]);
+  });
+
   it('dead-letters NOT_OWNER at once for a transfer of an employee nobody owns (never held)', () => {
     const r = run(null, inputs([ev('3004', 'ipasn.employee.transferred', { toAgencyCode: '4011' })]));
     expect(r.rejects.map((x) => [x.reason, x.released])).toEqual([['NOT_OWNER', false]]);

@@ -11,7 +11,7 @@ import { loadNormalizerConfig } from './config.js';
 import { normalizerMetrics } from './metrics.js';
 import { Normalizer } from './normalizer.js';
 import { createProcessor } from './processor.js';
-import { TransactionalProducers } from './producers.js';
+import { TransactionalProducers } from '@ipasn/kafka';
 
 const config = loadNormalizerConfig(process.env);
 const rt = serviceRuntime('normalizer', config, { opsPort: config.NORMALIZER_OPS_PORT, opsHost: config.OPS_HOST, portFile: config.PORT_FILE });

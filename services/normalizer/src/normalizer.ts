@@ -6,7 +6,7 @@
 import { BatchConsumer, withAdmin, type ChunkHandler, type KafkaClient, type MetricsRegistry } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import type { TopicNames } from '@ipasn/pipeline';
-import type { TransactionalProducers } from './producers.js';
+import type { TransactionalProducers } from '@ipasn/kafka';
 
 export interface NormalizerOptions {
   kafka: KafkaClient;

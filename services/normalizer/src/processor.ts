@@ -11,7 +11,7 @@ import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, HO
 import type { DedupeStore, Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
 import type { NormalizerMetrics } from './metrics.js';
-import type { TransactionalProducers } from './producers.js';
+import type { TransactionalProducers } from '@ipasn/kafka';
 
 export interface ProcessorDeps {
   groupId: string;

@@ -3,7 +3,7 @@
  * services/scorer: ipasn.events → employee profiles (Redis) → score events under every rule set on
  * ipasn.scores and ipasn.scores.latest, plus time-driven rescoring (BullMQ). Wiring only.
  */
-import { BatchProducer } from '@ipasn/kafka';
+import { BatchProducer, TransactionalProducers } from '@ipasn/kafka';
 import { dedupeKey } from '@ipasn/normalize';
 import { rescoreRuns, RuleSetStatus, StateStore } from '@ipasn/profiles';
 import { KeyedTimers } from '@ipasn/queue';
@@ -28,6 +28,10 @@ await producer.connect();
 // Time-driven rescoring, and the end of holds (which a pinned evaluation date does not stop).
 const timers = new KeyedTimers({ connection: queueRedis, queueName: 'scorer-ticks', prefix: `${config.REDIS_PREFIX}bull`, logger: rt.logger });
 const store = await StateStore.open(redis, config.REDIS_PREFIX);
+const groupId = rt.groupId(config.SCORER_GROUP_ID);
+// One transactional producer per ipasn.events partition: a chunk's dead letters, score events and
+// offsets commit together (transactional ids <group>.<topic>.<partition>, as the normalizer's).
+const producers = new TransactionalProducers(rt.kafka, groupId);
 const ruleSetStatus = new RuleSetStatus(redis, config.REDIS_PREFIX);
 const scorer = createScorer({
   topics: rt.topics,
@@ -38,6 +42,7 @@ const scorer = createScorer({
   registry: SchemaRegistry.load(),
   store,
   producer,
+  transactions: { producers, groupId },
   timers,
   ruleSets: ruleSets.all,
   metrics: scorerMetrics(rt.metrics),
@@ -48,11 +53,14 @@ const scorer = createScorer({
   hold: holdLimits({ max: config.SCORER_HOLD_MAX, hours: config.SCORER_HOLD_HOURS }),
 });
 
-const groupId = rt.groupId(config.SCORER_GROUP_ID);
 const consumer = rt.consumer({
   groupId,
   topics: [rt.topics.events],
   handler: scorer.handleChunk,
+  commit: 'none',
+  onAssignment: (assignment) => {
+    void producers.retain(assignment);
+  },
   chunkSize: config.SCORER_CHUNK_SIZE,
   partitionsConsumedConcurrently: config.SCORER_PARTITIONS_CONCURRENTLY,
 });
@@ -63,7 +71,10 @@ rt.onShutdown('close timers and rescore workers', async () => {
   await timers.close();
   await runs.close();
 });
-rt.onShutdown('flush producer', () => producer.close());
+rt.onShutdown('flush producers', async () => {
+  await producers.closeAll();
+  await producer.close();
+});
 await rt.startOps({ redis: () => redis.status === 'ready' });
 
 // Before any event is applied (on an empty store nothing needs filling in): a rule set, or a version

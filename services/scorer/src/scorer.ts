@@ -1,11 +1,14 @@
 /**
  * The scorer's I/O around the pure core (@ipasn/scoring) and the shared chunk apply
  * (@ipasn/profiles): decode a chunk of `ipasn.events`, apply it to the stored states, dead-letter
- * ownership rejects, emit score events, set timers. Score events are produced before the consumer
- * commits the chunk's offsets; a replay re-emits them with the same versions.
+ * ownership rejects, emit score events, set timers. With per-partition transactional producers
+ * (the service), a chunk's dead letters, score events and input offsets commit in one Kafka
+ * transaction, after the states are written: a crash in between aborts it, and the replay re-emits
+ * the same score events (same versions) and the same dead letters (the states remember what their
+ * events decided), so every reject is on `ipasn.dlq` exactly once (design.md, "Testing").
  */
 import type { IsoDate } from '@ipasn/contracts';
-import type { BatchProducer, ChunkContext, InMessage, OutMessage } from '@ipasn/kafka';
+import type { BatchProducer, ChunkContext, InMessage, OutMessage, TransactionalProducers } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import { canonicalEventMessage, decodeCanonicalEvents, deadLetterMessage, deadLetterOf, scoreEventMessages, type TopicNames } from '@ipasn/pipeline';
 import { applyEventChunk, StateConflictError, type StateStore } from '@ipasn/profiles';
@@ -36,7 +39,14 @@ export interface ScorerDeps {
   forgetMarks?: (events: readonly EventInput['event'][]) => Promise<void>;
   registry: SchemaRegistry;
   store: StateStore;
+  /** Time-driven work (timers, rule-set rescores), and chunks when `transactions` is absent. */
   producer: BatchProducer;
+  /**
+   * Per-partition transactional producers and the consumer group whose offsets each chunk's
+   * transaction commits (the consumer then commits nothing itself). Absent in tests that drive
+   * `handleChunk` without a consumer group: chunks then go through `producer`.
+   */
+  transactions?: { producers: TransactionalProducers; groupId: string } | undefined;
   /**
    * Per-employee timers: time-driven rescoring and the end of holds. Null only in tests that need
    * neither (a pinned evaluation date still needs them to expire held events).
@@ -56,6 +66,11 @@ export interface ScorerDeps {
 }
 
 const MAX_TICK_ATTEMPTS = 8;
+
+/** Where a chunk's messages go: the chunk's transaction, or a plain producer. */
+interface Sink {
+  send(messages: readonly OutMessage[]): Promise<void>;
+}
 
 export function createScorer(deps: ScorerDeps) {
   const log = deps.logger.child({ component: 'scorer' });
@@ -85,9 +100,9 @@ export function createScorer(deps: ScorerDeps) {
   }
 
   /** Dead-letters rejects and clears their dedupe marks (a rejected event leaves none). */
-  async function sendRejects(rejects: readonly ScorerReject[], inChunk: ReadonlyMap<number, InMessage> | null, rejectedAt: number): Promise<void> {
+  async function sendRejects(sink: Sink, rejects: readonly ScorerReject[], inChunk: ReadonlyMap<number, InMessage> | null, rejectedAt: number): Promise<void> {
     if (rejects.length === 0) return;
-    await deps.producer.send(rejects.map((r) => rejectMessage(r, inChunk, rejectedAt)));
+    await sink.send(rejects.map((r) => rejectMessage(r, inChunk, rejectedAt)));
     if (deps.forgetMarks) await deps.forgetMarks(rejects.map((r) => r.input.event));
   }
 
@@ -103,13 +118,32 @@ export function createScorer(deps: ScorerDeps) {
     for (const h of holds) deps.metrics.holds.inc({ outcome: h.kind, agency: h.agencyCode });
   }
 
+  /** One chunk of one `ipasn.events` partition: in one transaction of that partition's producer when the service gives them. */
   async function handleChunk(messages: InMessage[], ctx: ChunkContext): Promise<void> {
+    const last = messages[messages.length - 1];
+    if (!last) return;
+    if (!deps.transactions) return processChunk(messages, ctx, deps.producer);
+    const { producers, groupId } = deps.transactions;
+    const tx = await (await producers.forPartition(ctx.topic, ctx.partition)).transaction();
+    try {
+      await processChunk(messages, ctx, tx);
+      await tx.sendOffsets(groupId, ctx.topic, ctx.partition, (BigInt(last.offset) + 1n).toString());
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      // A fenced or broken producer is replaced on the next chunk.
+      await producers.discard(ctx.topic, ctx.partition);
+      throw err;
+    }
+  }
+
+  async function processChunk(messages: InMessage[], ctx: ChunkContext, sink: Sink): Promise<void> {
     const timer = deps.metrics.chunkSeconds.startTimer();
     const now = deps.clock();
     const { inputs, undecodable } = decodeCanonicalEvents(deps.registry, messages, ctx.partition);
     const at = new Map(inputs.map((i) => [i.offset, i.message]));
     // Only the normalizer writes ipasn.events, so an undecodable record is a bug or a foreign writer: keep it.
-    await deps.producer.send(
+    await sink.send(
       undecodable.map((u) =>
         deadLetterMessage(deps.topics, deps.registry, deadLetterOf({ topic: ctx.topic, partition: ctx.partition, message: u.message }, { reason: 'MALFORMED', message: `not a canonical event: ${u.error}`, stage: 'scorer', rejectedAt: now })),
       ),
@@ -117,11 +151,17 @@ export function createScorer(deps: ScorerDeps) {
     if (undecodable.length > 0) deps.metrics.rejected.inc({ agency: 'unknown', reason: 'MALFORMED' }, undecodable.length);
 
     await applyEventChunk(deps.store, inputs, context, {
-      // Rejects go out before the write: a crash in between re-sends them, never loses them.
-      beforeWrite: (result) => sendRejects(result.rejects, at, now),
+      // After the write: the written states remember the rejects their events decided, so a replay
+      // (the transaction aborted, or a crash before the send) sends them again, and only them.
       afterWrite: async ({ result, conflicts, inputs: attempted }) => {
+        await sendRejects(
+          sink,
+          result.rejects.filter((r) => !conflicts.has(r.input.event.nip)),
+          at,
+          now,
+        );
         const scores = result.scores.filter((s) => !conflicts.has(s.nip));
-        await deps.producer.send(scoreMessages(scores));
+        await sink.send(scoreMessages(scores));
         if (deps.timers) await deps.timers.schedule(result.timers.filter((t) => !conflicts.has(t.key)));
         const done = attempted.filter((i) => !conflicts.has(i.event.nip));
         const replayed = done.filter((i) => !result.states.has(i.event.nip)).length;
@@ -197,7 +237,7 @@ export function createScorer(deps: ScorerDeps) {
     }
     if (state.outbox.length > 0) {
       const rejects = outboxRejects(state);
-      await sendRejects(rejects, null, deps.clock());
+      await sendRejects(deps.producer, rejects, null, deps.clock());
       const cleared = { ...state, outbox: [] };
       if ((await deps.store.write([{ nip, state: cleared, w: counter }])).length > 0) return null;
       countRejects(rejects);

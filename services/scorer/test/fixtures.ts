@@ -1,7 +1,7 @@
 /** An in-process scorer over real Kafka and Redis, in a private namespace (topics and keys). */
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, readTopicFile, withAdmin } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, readTopicFile, withAdmin, type KafkaClient, type TransactionalProducers } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { KeyedTimers } from '@ipasn/queue';
@@ -27,11 +27,12 @@ export interface Harness {
   scorer: Scorer;
   /** The list the harness's scorer runs with. */
   ruleSets: RuleSetList;
-  /** Another scorer over the same namespace, as after a restart with another list in force. */
-  scorerWith(ruleSets: RuleSetList): Scorer;
+  /** Another scorer over the same namespace, as after a restart with another list in force (or with per-partition transactions, as the service runs). */
+  scorerWith(ruleSets: RuleSetList, transactions?: { producers: TransactionalProducers; groupId: string }): Scorer;
+  kafka: KafkaClient;
   timers: KeyedTimers;
-  /** Feeds canonical events to the scorer as one chunk of partition 0, ingested at `ingestedAt` (default: the clock). */
-  feed(events: CanonicalEvent[], fromOffset?: number, ingestedAt?: number): Promise<void>;
+  /** Feeds canonical events to the scorer (default: the harness's) as one chunk of partition 0, ingested at `ingestedAt` (default: the clock). */
+  feed(events: CanonicalEvent[], fromOffset?: number, ingestedAt?: number, to?: Scorer): Promise<void>;
   /** Score events seen on the namespace's ipasn.scores so far. */
   scores: ScoreEvent[];
   /** Dead letters seen on the namespace's ipasn.dlq so far. */
@@ -57,8 +58,9 @@ export async function startHarness(clock: () => number = Date.now, hold?: HoldLi
   const store = await StateStore.open(redis, ns);
   const forgotten: string[] = [];
   const metrics = scorerMetrics(createRegistry('scorer-test'));
-  const scorerWith = (list: RuleSetList): Scorer =>
+  const scorerWith = (list: RuleSetList, transactions?: { producers: TransactionalProducers; groupId: string }): Scorer =>
     createScorer({
+      transactions,
       topics,
       forgetMarks: async (events) => {
         forgotten.push(...events.map((e) => e.id));
@@ -105,16 +107,17 @@ export async function startHarness(clock: () => number = Date.now, hold?: HoldLi
     scorer,
     ruleSets,
     scorerWith,
+    kafka,
     timers,
     scores,
     dlq,
     forgotten,
-    async feed(events, fromOffset, ingestedAt) {
+    async feed(events, fromOffset, ingestedAt, to = scorer) {
       const start = fromOffset ?? offset;
       const timestamp = String(ingestedAt ?? clock());
       const messages = events.map((e, i) => ({ offset: String(start + i), key: Buffer.from(e.nip), value: canonicalEventMessage(topics, registry, e).value, timestamp }));
       offset = Math.max(offset, start + events.length);
-      await scorer.handleChunk(messages, { topic: topics.events, partition: 0, highWatermark: String(offset), heartbeat: async () => {}, isActive: () => true });
+      await to.handleChunk(messages, { topic: topics.events, partition: 0, highWatermark: String(offset), heartbeat: async () => {}, isActive: () => true });
     },
     async until(cond, ms = 30_000) {
       const end = Date.now() + ms;

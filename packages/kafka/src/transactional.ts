@@ -5,7 +5,8 @@
  * producer and aborts its open transaction: the classic (pre-KIP-447) exactly-once scheme, which
  * kafkajs supports.
  */
-import { BatchProducer, type KafkaClient } from '@ipasn/kafka';
+import type { KafkaClient } from './client.js';
+import { BatchProducer } from './producer.js';
 
 export class TransactionalProducers {
   readonly #producers = new Map<string, Promise<BatchProducer>>();
