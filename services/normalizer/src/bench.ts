@@ -34,53 +34,13 @@ import {
   scanTopic,
   waitForDrain,
 } from '@ipasn/e2e';
-import { applyTopics, BatchConsumer, BatchProducer, type InMessage } from '@ipasn/kafka';
-import { silentLogger } from '@ipasn/logger';
+import { applyTopics } from '@ipasn/kafka';
 import { topicNames } from '@ipasn/pipeline';
+import { baseline, type Timed } from './bench-baseline.js';
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 const rate = (n: number, ms: number): number => Math.round((n * 1000) / ms);
 const fmt = (n: number): string => n.toLocaleString('en-US');
-
-interface Timed {
-  messages: number;
-  /** First chunk in → last chunk done. */
-  steadyMs: number;
-  /** Start of the consumer → last chunk done. */
-  totalMs: number;
-}
-
-/** A BatchConsumer over the ingress topics; `forward` also produces each message's bytes. */
-async function baseline(ingress: string[], groupId: string, total: number, forwardTo?: string): Promise<Timed> {
-  const kafka = testKafka();
-  const producer = forwardTo ? new BatchProducer(kafka) : undefined;
-  await producer?.connect();
-  let seen = 0;
-  let first = 0;
-  let last = 0;
-  const t0 = performance.now();
-  const consumer = new BatchConsumer({
-    kafka,
-    groupId,
-    topics: ingress,
-    logger: silentLogger(),
-    chunkSize: 1000,
-    onFatal: (err) => {
-      throw err;
-    },
-    handler: async (messages: InMessage[]) => {
-      if (first === 0) first = performance.now();
-      if (producer && forwardTo) await producer.send(messages.map((m) => ({ topic: forwardTo, key: m.key ?? null, value: m.value ?? null })));
-      seen += messages.length;
-      last = performance.now();
-    },
-  });
-  await consumer.start();
-  while (seen < total) await sleep(20);
-  await consumer.stop();
-  await producer?.close();
-  return { messages: seen, steadyMs: last - first, totalMs: last - t0 };
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { events: { type: 'string', default: process.env['BENCH_EVENTS'] ?? '200000' }, seed: { type: 'string', default: 'bench' } } });
@@ -106,8 +66,8 @@ async function main(): Promise<void> {
     const pub = await publishNdjson(stream.file, { prefix: ns, expect: stream.expectations });
     const produce: Timed = { messages: pub.sent, steadyMs: pub.ms, totalMs: pub.ms };
 
-    const consume = await baseline(ingress, `${ns}bench-consume`, pub.sent);
-    const pipe = await baseline(ingress, `${ns}bench-pipe`, pub.sent, pipeTopic);
+    const consume = await baseline(kafka, ingress, `${ns}bench-consume`, pub.sent);
+    const pipe = await baseline(kafka, ingress, `${ns}bench-pipe`, pub.sent, { forwardTo: pipeTopic });
 
     // The normalizer: a child process, as in production; quiet logs.
     const group = `${ns}ipasn-normalizer`;

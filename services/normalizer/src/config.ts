@@ -10,6 +10,11 @@ export const normalizerConfigSchema = baseConfigSchema.extend({
   NORMALIZER_DEDUPE_TTL_DAYS: z.coerce.number().min(7, 'dedupe marks must live at least 7 days').default(8),
   /** Messages per transaction. */
   NORMALIZER_CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /**
+   * Input partitions processed at once (kafkajs `partitionsConsumedConcurrently`). Each partition
+   * has its own transactional producer and its chunks stay in order; 1 is one partition at a time.
+   */
+  NORMALIZER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
 });
 export type NormalizerConfig = z.infer<typeof normalizerConfigSchema>;
 

@@ -28,6 +28,7 @@ const normalizer = new Normalizer({
   metrics: rt.metrics,
   refreshMs: config.NORMALIZER_TOPIC_REFRESH_MS,
   chunkSize: config.NORMALIZER_CHUNK_SIZE,
+  partitionsConcurrently: config.NORMALIZER_PARTITIONS_CONCURRENTLY,
   producers,
   onFatal: rt.fatal,
   handler: createProcessor({

@@ -18,6 +18,8 @@ export interface NormalizerOptions {
   logger: Logger;
   refreshMs: number;
   chunkSize: number;
+  /** Partitions in flight at once (default 1); a partition's chunks never overlap. */
+  partitionsConcurrently?: number;
   onFatal: (err: Error) => void;
 }
 
@@ -69,6 +71,7 @@ export class Normalizer {
       logger: this.options.logger,
       metrics: this.options.metrics,
       chunkSize: this.options.chunkSize,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       commit: 'none',
       fromBeginning: true,
       onAssignment: (assignment) => {
