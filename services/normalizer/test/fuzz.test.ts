@@ -109,7 +109,7 @@ describe('normalizer: fuzzed ingress through the real service', () => {
     expect((await svc.get('/readyz')).status).toBe(200);
     const peak = Math.max(...rss);
     const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
-    console.log(`fuzz: ${N} messages (seed ${SEED}) ${JSON.stringify(kinds)}; ${malformed.length} dead-lettered, ${valid.length} accepted; RSS first ${mb(rss[0] ?? 0)} MB, peak ${mb(peak)} MB, last ${mb(rss.at(-1) ?? 0)} MB over ${rss.length} samples`);
+    process.stdout.write(`fuzz: ${N} messages (seed ${SEED}) ${JSON.stringify(kinds)}; ${malformed.length} dead-lettered, ${valid.length} accepted; RSS first ${mb(rss[0] ?? 0)} MB, peak ${mb(peak)} MB, last ${mb(rss.at(-1) ?? 0)} MB over ${rss.length} samples\n`);
     expect(rss.length).toBeGreaterThan(0);
     expect(peak).toBeLessThan(RSS_BOUND);
     await svc.kill('SIGTERM');
