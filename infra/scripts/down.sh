@@ -2,6 +2,13 @@
 # `npm run down`: stops every service (reverse start order), then Redis, then Kafka. Idempotent.
 source "$(dirname "$0")/lib.sh"
 run="$IPASN_STATE_DIR/run"
-for svc in $(services_in_start_order | tac); do stop_pid "$svc" "$run/$svc.pid" 30; done
+# Every instance: <svc>.pid, and <svc>-<n>.pid when up.sh ran several (IPASN_INSTANCES).
+for svc in $(services_in_start_order | tac); do
+  for pidf in "$run/$svc.pid" "$run/$svc"-[0-9]*.pid; do
+    [[ -e $pidf ]] || continue
+    inst=$(basename "$pidf" .pid)
+    stop_pid "$inst" "$pidf" 30
+  done
+done
 "$IPASN_ROOT/infra/redis/stop.sh"
 "$IPASN_ROOT/infra/kafka/stop.sh"

@@ -8,7 +8,10 @@
  *      the same core, key layout and codec), emitting nothing;
  *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
  *      Lua script as the projector;
- *   4. verify.
+ *   4. write a new epoch marker (`<prefix>epoch`, @ipasn/redis epoch.ts) with what was replayed:
+ *      a scorer or projector that started before the rebuild sees it changed and stops; one
+ *      started after adopts it;
+ *   5. verify.
  *
  * The scorer and the projector must be stopped while it runs: a scorer would write states the drop
  * just removed, a projector would apply scores on top of a half-built aggregate. Their consumer
@@ -22,7 +25,7 @@ import { IpasnError } from '@ipasn/errors';
 import { readToEnd } from '@ipasn/kafka';
 import { decodeCanonicalEvents } from '@ipasn/pipeline';
 import { applyEventChunk, StateConflictError, StateStore } from '@ipasn/profiles';
-import type { Redis } from '@ipasn/redis';
+import { writeEpoch, type Epoch, type Redis } from '@ipasn/redis';
 import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { scoringContext } from '@ipasn/scoring';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
@@ -56,6 +59,8 @@ export interface RebuildResult {
     invalid: number;
     undecodable: number;
   };
+  /** The epoch marker written once the state was rebuilt. */
+  epoch: Epoch;
   verify: VerifyResult;
 }
 
@@ -153,8 +158,10 @@ export async function rebuildWith(clients: Clients, options: PipelineOptions): P
   clients.logger.info(rebuiltStates, 'rebuild: scorer states rebuilt');
   const rebuiltAggregates = await rebuildAggregates(clients, options, registry, store);
   clients.logger.info(rebuiltAggregates, 'rebuild: aggregates rebuilt');
+  const epoch = await writeEpoch(clients.redis, clients.redisPrefix, { by: 'rebuild', events: rebuiltStates.events, scores: rebuiltAggregates.scores });
+  clients.logger.info({ epoch }, 'rebuild: epoch marker written');
   const verified = await verifyWith(clients, options);
-  return { ok: verified.ok, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, verify: verified };
+  return { ok: verified.ok, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, epoch, verify: verified };
 }
 
 /**

@@ -107,3 +107,5 @@ export { DedupeStore, type DedupeEntry, type DedupeVerdict } from './dedupe.js';
 export function discarded(what: string): IpasnError {
   return new IpasnError('REDIS_DISCARDED', `${what}: Redis discarded the pipeline`, { retriable: true });
 }
+
+export { EpochGuard, createEpochIfAbsent, epochKey, readEpoch, writeEpoch, type Epoch, type EpochGuardOptions, type EpochProblem } from './epoch.js';

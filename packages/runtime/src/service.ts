@@ -14,11 +14,11 @@
  */
 import { join } from 'node:path';
 import { kafkaConnection, redisConnection, type BaseConfig } from '@ipasn/config';
-import { BatchConsumer, createKafka, type BatchConsumerOptions, type KafkaClient } from '@ipasn/kafka';
+import { BatchConsumer, createKafka, withAdmin, type BatchConsumerOptions, type KafkaClient } from '@ipasn/kafka';
 import { createLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
-import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
-import type { Registry } from 'prom-client';
+import { closeRedis, createRedis, EpochGuard, type EpochProblem, type Redis } from '@ipasn/redis';
+import { Gauge, type Registry } from 'prom-client';
 import { createRegistry, startOpsServer, type FastifyInstance } from './http.js';
 import { Lifecycle } from './lifecycle.js';
 
@@ -56,6 +56,13 @@ export interface ServiceRuntime {
   onShutdown(name: string, run: () => Promise<void> | void): void;
   /** Ends the process non-zero after an ordered shutdown: for a consumer's onFatal and the like. */
   fatal: (err: Error) => void;
+  /**
+   * Watches the namespace's Redis epoch marker (@ipasn/redis EpochGuard) for a consumer group: at
+   * start, every 10 s and at every reconnection. On a problem (Redis came back empty, or the marker
+   * was replaced) it logs an error naming the repair, sets `ipasn_redis_epoch_ok` to 0 and calls
+   * `onProblem` (the service stops consuming). Add `'redis-epoch': () => guard.ok` to the readiness checks.
+   */
+  watchEpoch(options: { redis: Redis; redisPrefix: string; groupId: string; topics: string[]; onProblem: (problem: EpochProblem) => void | Promise<void>; intervalMs?: number }): Promise<EpochGuard>;
   /** Starts the ops server; readiness checks are named; `shutdown` is added (not ready once stopping). */
   startOps(readiness: Record<string, () => boolean | Promise<boolean>>, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }>;
 }
@@ -104,6 +111,48 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
     },
     onShutdown: (step, run) => void lifecycle.onShutdown(step, run),
     fatal,
+    async watchEpoch(o) {
+      const log = logger.child({ component: 'redis-epoch' });
+      const gauge = new Gauge({
+        name: 'ipasn_redis_epoch_ok',
+        help: "1 while Redis holds the epoch marker this service started with; 0 once it is gone or replaced (Redis came back empty or was rebuilt): the service stopped consuming, run ipasn rebuild and restart it",
+        registers: [metrics],
+      });
+      const guard = new EpochGuard({
+        redis: o.redis,
+        prefix: o.redisPrefix,
+        ...(o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {}),
+        // Asked only when there is no marker. A coordinator still loading (a broker just started) is retried.
+        groupHasOffsets: async () => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await withAdmin(this.kafka, async (admin) => (await admin.groupOffsets(o.groupId, o.topics)).some((c) => Number(c.offset) >= 0));
+            } catch (err) {
+              if (attempt >= 30) throw err;
+              log.warn({ attempt, err: { message: err instanceof Error ? err.message : String(err) } }, 'consumer group offsets not readable yet: retrying');
+              await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+            }
+          }
+        },
+        onCheckError: (err) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'redis epoch check failed: retried at the next one'),
+        onProblem: async (problem) => {
+          gauge.set(0);
+          const why =
+            problem.kind === 'missing'
+              ? problem.expected === null
+                ? 'Redis holds no epoch marker while the consumer group has committed offsets: Redis came back empty (or was flushed)'
+                : `the Redis epoch marker ${problem.expected} this service started with is gone: Redis came back empty (or was flushed)`
+              : `the Redis epoch marker changed from ${problem.expected} to ${problem.found.id} (${problem.found.by} at ${problem.found.createdAt}): Redis was rebuilt or replaced under this service`;
+          log.error({ reason: 'redis-epoch', problem, group: o.groupId }, `${why}; consuming stopped, not ready. Repair: stop the scorer and the projector, run ipasn rebuild, start them again (docs/runbooks.md)`);
+          await o.onProblem(problem);
+        },
+      });
+      const problem = await guard.start();
+      gauge.set(problem ? 0 : 1);
+      if (!problem) log.info({ epoch: guard.epoch }, 'redis epoch marker in force');
+      lifecycle.onShutdown('stop redis epoch checks', () => guard.stop());
+      return guard;
+    },
     async startOps(readiness, routes) {
       const stateDir = env['IPASN_STATE_DIR'];
       const portFile = options.portFile ?? (stateDir ? join(stateDir, 'run', `${name}.port`) : undefined);

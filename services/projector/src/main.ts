@@ -33,8 +33,23 @@ const consumer = rt.consumer({
   },
 });
 
+// Redis that came back empty, or was rebuilt under it: stop writing (docs/reliability.md).
+let consuming = false;
+const epoch = await rt.watchEpoch({
+  redis,
+  redisPrefix: config.REDIS_PREFIX,
+  groupId,
+  topics: [rt.topics.scores],
+  onProblem: async () => {
+    if (consuming) await consumer.stop();
+  },
+});
+
 // No producer: stopping the consumer drains the chunk in hand and commits it; the runtime quits Redis after.
 rt.onShutdown('stop intake, drain and commit', () => consumer.stop());
-await rt.startOps({ redis: () => redis.status === 'ready', consumer: () => joined });
-await consumer.start();
+await rt.startOps({ redis: () => redis.status === 'ready', consumer: () => joined, 'redis-epoch': () => epoch.ok });
+if (epoch.ok) {
+  consuming = true;
+  await consumer.start();
+}
 rt.logger.info({ group: groupId, topic: rt.topics.scores, redisPrefix: config.REDIS_PREFIX }, 'projector started');

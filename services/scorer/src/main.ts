@@ -65,6 +65,20 @@ const consumer = rt.consumer({
   partitionsConsumedConcurrently: config.SCORER_PARTITIONS_CONCURRENTLY,
 });
 const runs = rescoreRuns(queueRedis, config.REDIS_PREFIX, rt.logger);
+// Redis that came back empty, or was rebuilt under it: stop writing (docs/reliability.md).
+let consuming = false;
+const epoch = await rt.watchEpoch({
+  redis,
+  redisPrefix: config.REDIS_PREFIX,
+  groupId,
+  topics: [rt.topics.events],
+  onProblem: async () => {
+    if (!consuming) return;
+    await consumer.stop();
+    await timers.close();
+    await runs.close();
+  },
+});
 
 rt.onShutdown('stop intake, drain and commit', () => consumer.stop());
 rt.onShutdown('close timers and rescore workers', async () => {
@@ -75,7 +89,7 @@ rt.onShutdown('flush producers', async () => {
   await producers.closeAll();
   await producer.close();
 });
-await rt.startOps({ redis: () => redis.status === 'ready' });
+await rt.startOps({ redis: () => redis.status === 'ready', 'redis-epoch': () => epoch.ok });
 
 // Before any event is applied (on an empty store nothing needs filling in): a rule set, or a version
 // of one, the stored employees were never scored under is marked "being computed" (the console shows
@@ -84,9 +98,12 @@ for (const n of await ruleSetStatus.notice(ruleSets.versions, { hasStoredEmploye
   rt.logger.warn({ ruleSet: n.id, version: n.version, reason: n.reason }, `rule set ${n.id} v${n.version} is not computed for the stored employees: run ipasn rescore --rules ${n.id}`);
 }
 
-await consumer.start();
-timers.start(async ({ key }) => {
-  await scorer.handleTick(key);
-}, config.SCORER_TIMER_CONCURRENCY);
-workRescores(runs, scorer, ruleSets, ruleSetStatus);
+if (epoch.ok) {
+  consuming = true;
+  await consumer.start();
+  timers.start(async ({ key }) => {
+    await scorer.handleTick(key);
+  }, config.SCORER_TIMER_CONCURRENCY);
+  workRescores(runs, scorer, ruleSets, ruleSetStatus);
+}
 rt.logger.info({ group: groupId, asOf: config.SCORING_AS_OF ?? 'live', ruleSets: ruleSets.ids, baseline: ruleSets.baseline.id }, 'scorer started');

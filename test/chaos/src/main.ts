@@ -8,6 +8,8 @@
  *   --kills K        SIGKILLs of service instances (default 15, each service at least 3 times)
  *   --min-per-service M   (default 3; the CI variant: 1)
  *   --no-broker / --no-redis   leave out the broker or the Redis restart
+ *   --instances N    processes per stream service (normalizer, scorer, projector; default 1): with
+ *                    2, the kills hit the first of each while the second shares the partitions
  *   --json FILE      also write the report as JSON
  * Exit 0 when the report counts 0 mismatches.
  */
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     'min-per-service': { type: 'string', default: '3' },
     'no-broker': { type: 'boolean', default: false },
     'no-redis': { type: 'boolean', default: false },
+    instances: { type: 'string', default: '1' },
     json: { type: 'string' },
   },
 });
@@ -45,9 +48,10 @@ const events = Number(args.events);
 const seed = args.seed !== undefined ? Number(args.seed) : Math.floor(Math.random() * 2 ** 31);
 const kills = Number(args.kills);
 const minPerService = Number(args['min-per-service']);
-if (![events, seed, kills, minPerService].every(Number.isSafeInteger)) throw new Error('--events, --seed, --kills and --min-per-service are integers');
+const instances = Number(args.instances);
+if (![events, seed, kills, minPerService, instances].every(Number.isSafeInteger) || instances < 1) throw new Error('--events, --seed, --kills, --min-per-service and --instances are integers (--instances ≥ 1)');
 const secrets = process.env['IPASN_SECRETS_DIR'] ?? join(STATE_DIR, 'secrets');
-const command = `npm run chaos -- --seed ${seed} --events ${events} --kills ${kills} --min-per-service ${minPerService}${args['no-broker'] ? ' --no-broker' : ''}${args['no-redis'] ? ' --no-redis' : ''}`;
+const command = `npm run chaos -- --seed ${seed} --events ${events} --kills ${kills} --min-per-service ${minPerService}${args['no-broker'] ? ' --no-broker' : ''}${args['no-redis'] ? ' --no-redis' : ''}${instances > 1 ? ` --instances ${instances}` : ''}`;
 log(`seed ${seed}; repeat with: ${command}`);
 
 /** Runs the CLI; stdout to a file when given. Resolves with the exit code and the output. */
@@ -80,8 +84,8 @@ async function main(): Promise<number> {
   const approxEvents = stream.summary.lines - stream.summary.duplicates - stream.summary.rejects.total;
   const plan = faultPlan({ seed, kills, minPerService, broker: !args['no-broker'], redis: !args['no-redis'], from: 0.05, to: 0.85 });
 
-  log('starting normalizer, scorer, projector and console (each as its own principal)');
-  const services = await ServiceSet.start({ SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' }, secrets, logs);
+  log(`starting normalizer, scorer, projector (${instances} of each) and console (each as its own principal)`);
+  const services = await ServiceSet.start({ SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' }, secrets, logs, instances);
   const rejectsFile = join(work, 'publish-rejects.ndjson');
   t = Date.now();
   services.t0 = t;

@@ -65,18 +65,36 @@ export class ServiceSet {
   /** Self-exit times are counted from here (main sets it to the publish's start). */
   t0 = Date.now();
   readonly #services = new Map<ServiceName, Supervised>();
+  /** Further instances of the stream services (`--instances N`): supervised, never killed by the plan. */
+  readonly #extras: Supervised[] = [];
 
-  /** Starts every service (env: the run's topic/Redis settings) and waits until each is ready. */
-  static async start(env: Record<string, string>, secrets: string, logDir: string): Promise<ServiceSet> {
+  /**
+   * Starts every service (env: the run's topic/Redis settings) and waits until each is ready. With
+   * `instances` > 1 the normalizer, scorer and projector run that many processes each, sharing
+   * their consumer group's partitions (logs of instance i under `<logDir>/<i>/`); the fault plan
+   * kills the first one, whose partitions the others take over during the rebalance.
+   */
+  static async start(env: Record<string, string>, secrets: string, logDir: string, instances = 1): Promise<ServiceSet> {
     const set = new ServiceSet();
     for (const name of SERVICES) {
       const handle = await startService(name, { ...env, ...principalEnv(name, secrets) }, { cleanup: false, artifactsDir: logDir });
       const s = new Supervised(handle, set);
       set.#services.set(name, s);
       void s.watch();
+      if (name === 'console') continue;
+      for (let i = 2; i <= instances; i++) {
+        const extra = new Supervised(await startService(name, { ...env, ...principalEnv(name, secrets) }, { cleanup: false, artifactsDir: join(logDir, String(i)) }), set);
+        set.#extras.push(extra);
+        void extra.watch();
+      }
     }
-    await Promise.all(SERVICES.map((name) => set.untilReady(name, 180_000)));
+    await Promise.all([...SERVICES.map((name) => set.untilReady(name, 180_000)), ...set.#extras.map((e) => e.handle.waitReady(180_000))]);
     return set;
+  }
+
+  /** How many processes run per stream service. */
+  get instances(): number {
+    return 1 + this.#extras.length / 3;
   }
 
   handle(name: ServiceName): ServiceHandle {
@@ -126,8 +144,14 @@ export class ServiceSet {
     return SERVICES.filter((n) => this.handle(n).running);
   }
 
+  /** Every extra instance still running. */
+  get extrasRunning(): number {
+    return this.#extras.filter((e) => e.handle.running).length;
+  }
+
   async stop(): Promise<void> {
-    for (const s of this.#services.values()) s.stopped = true;
-    await Promise.all([...this.#services.values()].map((s) => s.handle.kill('SIGTERM', 20_000)));
+    const all = [...this.#services.values(), ...this.#extras];
+    for (const s of all) s.stopped = true;
+    await Promise.all(all.map((s) => s.handle.kill('SIGTERM', 20_000)));
   }
 }

@@ -94,7 +94,7 @@ export const rebuildCommand: CommandModule = {
           const t0 = performance.now();
           const r = await rebuild(options(flags));
           process.stderr.write(
-            `rebuild: ${r.dropped.states} states and ${r.dropped.aggregates} aggregate keys dropped; ${r.states.events} events → ${r.states.employees} profiles; ${r.aggregates.scores} latest scores → ${r.aggregates.applied} applied; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+            `rebuild: ${r.dropped.states} states and ${r.dropped.aggregates} aggregate keys dropped; ${r.states.events} events → ${r.states.employees} profiles; ${r.aggregates.scores} latest scores → ${r.aggregates.applied} applied; epoch marker ${r.epoch.id}; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
           );
           return r.verify;
         }),
