@@ -4,7 +4,7 @@
 # defaults collide neither with the single node (19092/19093, 16379) nor with the chaos run (+100):
 #   IPASN_CLUSTER_KAFKA_PORT     node i: broker BASE+2(i-1), controller BASE+2(i-1)+1 (default 29092 → 29092/94/96)
 #   IPASN_CLUSTER_REDIS_PORT     Redis node i: BASE+i-1 (default 26380 → 26380, 26381; 26379 is Sentinel's well-known port)
-#   IPASN_CLUSTER_SENTINEL_PORT  Sentinel i: BASE+i-1 (default 26480 → 26480/81/82)
+#   IPASN_CLUSTER_SENTINEL_PORT  Sentinel i: BASE+i-1 (default 26390 → 26390/91/92; +100 stays clear of the Redis ports)
 # What it exports reaches every service `npm run up -- --cluster` starts: KAFKA_BROKERS (all three),
 # REDIS_SENTINELS + REDIS_SENTINEL_NAME + REDIS_SENTINEL_PASSWORD_FILE (clients ask the Sentinels
 # for the primary), REDIS_URL (the first primary, for tools that do not speak Sentinel).
@@ -12,7 +12,7 @@
 export IPASN_CLUSTER_DIR="$IPASN_STATE_DIR/cluster"
 export IPASN_CLUSTER_KAFKA_PORT="${IPASN_CLUSTER_KAFKA_PORT:-29092}"
 export IPASN_CLUSTER_REDIS_PORT="${IPASN_CLUSTER_REDIS_PORT:-26380}"
-export IPASN_CLUSTER_SENTINEL_PORT="${IPASN_CLUSTER_SENTINEL_PORT:-26480}"
+export IPASN_CLUSTER_SENTINEL_PORT="${IPASN_CLUSTER_SENTINEL_PORT:-26390}"
 # Heap per broker. 3 × 512 MB at most: the brokers' data lives in the page cache, not the heap, and
 # at this load (< 20 MB/s) a broker's heap stays under 300 MB; what this 2-core machine lacks is
 # CPU, not memory (24 GB), so the heaps are small and fixed-cost threads are cut (server.properties).
