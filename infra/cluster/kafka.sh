@@ -90,7 +90,7 @@ case $cmd in
     "$IPASN_ROOT/infra/kafka/fetch.sh"
     "$IPASN_ROOT/infra/scripts/secrets.sh"
     mkdir -p "$IPASN_CLUSTER_DIR"
-    [[ -s $IPASN_CLUSTER_DIR/cluster-id ]] || java -cp "$KAFKA_LIBS/*" $KAFKA_LOG_OPTS kafka.tools.StorageTool random-uuid >"$IPASN_CLUSTER_DIR/cluster-id"
+    [[ -s $IPASN_CLUSTER_DIR/cluster-id ]] || java -cp "$KAFKA_LIBS/*" $KAFKA_LOG_OPTS -Dkafka.logs.dir="$IPASN_CLUSTER_DIR" kafka.tools.StorageTool random-uuid >"$IPASN_CLUSTER_DIR/cluster-id"
     for id in "$@"; do render "$id"; done
     # The formats in parallel: each is a JVM start (≈ 3 s on this machine).
     pids=(); for id in "$@"; do format "$id" & pids+=($!); done

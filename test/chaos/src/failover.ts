@@ -4,9 +4,9 @@
  * `ipasn publish` into the four services (the chaos harness's ServiceSet, each as its own principal,
  * Redis through Sentinel) while three faults strike one after the other:
  *
- *   1. SIGKILL the broker that leads the most ipasn.events partitions;
- *   2. SIGKILL the active KRaft controller (the quorum's leader);
- *   3. SIGKILL the Redis primary, so that the Sentinels promote the replica.
+ *   1. SIGKILL the Redis primary, so that the Sentinels promote the replica (at 10 % of the stream);
+ *   2. SIGKILL the broker that leads the most ipasn.events partitions (30 %);
+ *   3. SIGKILL the active KRaft controller, the quorum's leader (55 %).
  *
  * A killed node is started again once the pipeline has moved on (and, before the next fault, every
  * partition is back to 3 in-sync replicas, the old primary a replica of the new one), so each fault
@@ -229,7 +229,7 @@ async function main(): Promise<number> {
   const approxEvents = stream.summary.lines - stream.summary.duplicates - stream.summary.rejects.total;
   const progress = (): number => last().scorer / Math.max(1, approxEvents);
   const untilProgress = async (p: number): Promise<void> => {
-    while (progress() < p && publishEnd === 0) await sleep(200);
+    while (progress() < p) await sleep(200);
   };
   /** Waits until both services committed more than at `from`; the milliseconds from `from`'s time. */
   const untilMoved = async (from: Sample, timeoutMs: number): Promise<number | undefined> => {
@@ -268,14 +268,17 @@ async function main(): Promise<number> {
   };
 
   const faults: FailoverRecord[] = [];
+  /** `detail` starts right after the kill (it may time what follows it) and is awaited once the pipeline moves again. */
   const strike = async (fault: string, target: string, pidFile: string, restart: () => Promise<void>, detail: () => Promise<string>): Promise<void> => {
     const before = last();
     const at = Date.now();
     const pid = await sigkill(pidFile);
+    const detailed = detail().catch((err: unknown) => `(detail failed: ${(err as Error).message})`);
     log(`${fault}: SIGKILL ${target} (pid ${pid}) at t=${((at - t0) / 1000).toFixed(1)} s, progress ${(progress() * 100).toFixed(1)}%`);
     const pauseMs = await untilMoved({ ...before, t: at }, 180_000);
     log(`  pipeline moving again after ${pauseMs === undefined ? '?' : (pauseMs / 1000).toFixed(1)} s`);
-    const d = await detail();
+    const d = await detailed;
+    log(`  ${d}`);
     // Let it run a while on the surviving nodes, then bring the node back for the next fault.
     await sleep(10_000);
     await restart();
@@ -286,28 +289,7 @@ async function main(): Promise<number> {
   try {
     await untilProgress(0.1);
     const tFirst = Date.now();
-    // 1. The broker leading the most ipasn.events partitions.
-    const { leaders } = await leadership();
-    const [leaderId, led] = [...leaders].sort((a, b) => b[1] - a[1])[0]!;
-    await strike(
-      'partition leader',
-      `kafka-${leaderId} (leads ${led} of 12 ipasn.events partitions)`,
-      join(clusterDir, `kafka-${leaderId}`, 'kafka.pid'),
-      () => runScript('infra/cluster/kafka.sh', ['start', String(leaderId)]).then(untilWhole),
-      async () => `leaders after: ${JSON.stringify(Object.fromEntries((await leadership()).leaders))}`,
-    );
-    await untilProgress(0.35);
-    // 2. The active controller.
-    const controller = await activeController();
-    await strike(
-      'active controller',
-      `kafka-${controller} (KRaft quorum leader)`,
-      join(clusterDir, `kafka-${controller}`, 'kafka.pid'),
-      () => runScript('infra/cluster/kafka.sh', ['start', String(controller)]).then(untilWhole),
-      async () => `new quorum leader: kafka-${await activeController()}`,
-    );
-    await untilProgress(0.6);
-    // 3. The Redis primary.
+    // 1. The Redis primary (its restart is quick: the Kafka faults follow while the stream still flows).
     const primaryPort = await redisPrimaryPort();
     const primaryId = primaryPort - Number(env('IPASN_CLUSTER_REDIS_PORT')) + 1;
     const tKill = Date.now();
@@ -329,6 +311,41 @@ async function main(): Promise<number> {
             return `Sentinel promoted :${p} ${(promotedAfter / 1000).toFixed(1)} s after the kill`;
           }
           await sleep(200);
+        }
+      },
+    );
+    await untilProgress(0.3);
+    // 2. The broker leading the most ipasn.events partitions.
+    const { leaders } = await leadership();
+    const [leaderId, led] = [...leaders].sort((a, b) => b[1] - a[1])[0]!;
+    await strike(
+      'partition leader',
+      `kafka-${leaderId} (leads ${led} of 12 ipasn.events partitions)`,
+      join(clusterDir, `kafka-${leaderId}`, 'kafka.pid'),
+      () => runScript('infra/cluster/kafka.sh', ['start', String(leaderId)]).then(untilWhole),
+      async () => {
+        const start = Date.now();
+        for (;;) {
+          const l = await leadership().catch(() => undefined);
+          if (l && !l.leaders.has(leaderId) && !l.leaders.has(-1)) return `its partitions led by the others ${((Date.now() - start) / 1000).toFixed(1)} s after the kill (leaders: ${JSON.stringify(Object.fromEntries(l.leaders))})`;
+          await sleep(250);
+        }
+      },
+    );
+    await untilProgress(0.55);
+    // 3. The active controller.
+    const controller = await activeController();
+    await strike(
+      'active controller',
+      `kafka-${controller} (KRaft quorum leader)`,
+      join(clusterDir, `kafka-${controller}`, 'kafka.pid'),
+      () => runScript('infra/cluster/kafka.sh', ['start', String(controller)]).then(untilWhole),
+      async () => {
+        const start = Date.now();
+        for (;;) {
+          const c = await activeController().catch(() => controller);
+          if (c !== controller) return `new quorum leader kafka-${c}, seen ${((Date.now() - start) / 1000).toFixed(1)} s after the kill`;
+          await sleep(500);
         }
       },
     );
