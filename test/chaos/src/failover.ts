@@ -10,7 +10,7 @@
  *
  * A killed node is started again once the pipeline has moved on (and, before the next fault, every
  * partition is back to 3 in-sync replicas, the old primary a replica of the new one), so each fault
- * strikes a whole cluster. The services are never restarted by the harness: a service that exits by
+ * strikes a whole cluster; the last one's node stays down (the drain and checks run on two brokers). The services are never restarted by the harness: a service that exits by
  * itself is a finding (`selfExits`; the supervisor restarts it so that the checks can still run).
  * Afterwards the chaos checks: `ipasn verify`, every accepted event once on ipasn.events, every
  * reject once on ipasn.dlq, the live scores equal to `ipasn score`. The report gives each fault's
@@ -268,8 +268,12 @@ async function main(): Promise<number> {
   };
 
   const faults: FailoverRecord[] = [];
-  /** `detail` starts right after the kill (it may time what follows it) and is awaited once the pipeline moves again. */
-  const strike = async (fault: string, target: string, pidFile: string, restart: () => Promise<void>, detail: () => Promise<string>): Promise<void> => {
+  /**
+   * `detail` starts right after the kill (it may time what follows it) and is awaited once the
+   * pipeline moves again; `restart` undefined: the node stays down (the last fault: the checks run
+   * on the two survivors, which RF 3 / min.insync 2 allows).
+   */
+  const strike = async (fault: string, target: string, pidFile: string, restart: (() => Promise<void>) | undefined, detail: () => Promise<string>): Promise<void> => {
     const before = last();
     const at = Date.now();
     const pid = await sigkill(pidFile);
@@ -280,8 +284,10 @@ async function main(): Promise<number> {
     const d = await detailed;
     log(`  ${d}`);
     // Let it run a while on the surviving nodes, then bring the node back for the next fault.
-    await sleep(10_000);
-    await restart();
+    if (restart) {
+      await sleep(10_000);
+      await restart();
+    }
     faults.push({ fault, target, atMs: at - t0, pauseMs, longestGapMs: 0, detail: d });
   };
 
@@ -339,7 +345,7 @@ async function main(): Promise<number> {
       'active controller',
       `kafka-${controller} (KRaft quorum leader)`,
       join(clusterDir, `kafka-${controller}`, 'kafka.pid'),
-      () => runScript('infra/cluster/kafka.sh', ['start', String(controller)]).then(untilWhole),
+      undefined,
       async () => {
         const start = Date.now();
         for (;;) {
