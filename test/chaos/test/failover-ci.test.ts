@@ -28,7 +28,7 @@ interface Report {
 }
 
 describe('failover, short variant (own 3-broker Kafka, Redis with Sentinel)', () => {
-  it(`${EVENTS} events through SIGKILLs of the partition leader, the active controller and the Redis primary: 0 mismatches, no service restarted`, async () => {
+  it(`${EVENTS} events through SIGKILLs of the Redis primary, the partition leader and the active controller: 0 mismatches, no service restarted`, async () => {
     const stateDir = join(REPO_ROOT, '.local', 'failover-ci');
     const reportFile = join(stateDir, 'ci-report.json');
     const args = ['test/chaos/failover.sh', '--events', String(EVENTS), '--json', reportFile];
