@@ -27,6 +27,8 @@ cleanup() {
   # (a timeout) could leave them behind.
   IPASN_STATE_DIR="$IPASN_ROOT/.local/chaos-ci" "$IPASN_ROOT/infra/redis/stop.sh" >/dev/null 2>&1 || true
   IPASN_STATE_DIR="$IPASN_ROOT/.local/chaos-ci" "$IPASN_ROOT/infra/kafka/stop.sh" >/dev/null 2>&1 || true
+  # The failover test's cluster (test/chaos/test/failover-ci.test.ts, .local/failover-ci), likewise.
+  [[ -d $IPASN_ROOT/.local/failover-ci/cluster ]] && IPASN_STATE_DIR="$IPASN_ROOT/.local/failover-ci" "$IPASN_ROOT/infra/cluster/down.sh" >/dev/null 2>&1 || true
   if [[ $started -eq 1 && "${IPASN_KEEP_UP:-0}" != 1 ]]; then
     "$IPASN_ROOT/infra/redis/stop.sh" || true
     "$IPASN_ROOT/infra/kafka/stop.sh" || true

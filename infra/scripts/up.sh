@@ -3,7 +3,14 @@
 # already is left alone. The environment of this command reaches every service it starts.
 source "$(dirname "$0")/lib.sh"
 ensure_built
-"$(dirname "$0")/infra-up.sh"
+# Cluster mode (`npm run up -- --cluster` or IPASN_CLUSTER=1; docs/scaling.md): 3 KRaft nodes and
+# Redis behind Sentinel instead of the single node; env.sh points every service at them.
+if [[ ${IPASN_CLUSTER:-0} == 1 || ${1:-} == --cluster ]]; then
+  source "$IPASN_ROOT/infra/cluster/env.sh"
+  "$IPASN_ROOT/infra/cluster/up.sh"
+else
+  "$(dirname "$0")/infra-up.sh"
+fi
 run="$IPASN_STATE_DIR/run"; logs="$IPASN_STATE_DIR/logs"; mkdir -p "$run" "$logs"
 "$(dirname "$0")/console-login.sh"
 # Instances per service: IPASN_INSTANCES (default 1) for the stream services (normalizer, scorer,
@@ -51,4 +58,4 @@ for inst in "${started[@]}"; do
   wait_ready "$inst" || die "$inst did not become ready (log: $logs/$inst.log)"
 done
 gateway_port="$IPASN_STATE_DIR/run/gateway-api.port"
-log "up: Kafka $KAFKA_BROKERS, Redis $REDIS_URL${CONSOLE_URL:+, console $CONSOLE_URL}$([[ -s $gateway_port && $IPASN_INSECURE != 1 ]] && echo ", gateway https://127.0.0.1:$(cat "$gateway_port") (docs/gateway.md)")"
+log "up: Kafka $KAFKA_BROKERS, Redis ${REDIS_SENTINELS:+through the Sentinels $REDIS_SENTINELS, primary at first }$REDIS_URL${CONSOLE_URL:+, console $CONSOLE_URL}$([[ -s $gateway_port && $IPASN_INSECURE != 1 ]] && echo ", gateway https://127.0.0.1:$(cat "$gateway_port") (docs/gateway.md)")"

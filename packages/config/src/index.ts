@@ -48,6 +48,21 @@ export const baseConfigSchema = z.object({
   IPASN_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/u, 'letters, digits, . _ - only').default(''),
   /** The project's own Redis (never the machine's 6379 in development). */
   REDIS_URL: z.url({ protocol: /^rediss?$/u }).default('redis://127.0.0.1:16379'),
+  /**
+   * Redis through Sentinel (`npm run up -- --cluster`, docs/scaling.md): comma-separated Sentinel
+   * addresses (`host:port,…`); REDIS_URL is then not used — the Sentinels name the primary, and a
+   * client follows a failover to the promoted replica by itself.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.split(',').map((b) => b.trim()).filter(Boolean)))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/u, 'each Sentinel is host:port')).min(1).optional()),
+  /** The name the Sentinels monitor the primary under (`sentinel monitor <name> …`). */
+  REDIS_SENTINEL_NAME: z.string().min(1).default('ipasn'),
+  /** The Sentinels' own password (their `requirepass`; usually REDIS_SENTINEL_PASSWORD_FILE) and user, when they have one. */
+  REDIS_SENTINEL_USERNAME: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   /** Prefix for every Redis key this process writes (tests use a unique one). */
   REDIS_PREFIX: z.string().default('ipasn:'),
   /** pino level. */
@@ -191,7 +206,34 @@ export function asPrincipal(conn: KafkaConnection, username: string, password: s
   return { ...conn, sasl: { mechanism: conn.sasl?.mechanism ?? 'scram-sha-512', username, password } };
 }
 
-/** How a client reaches Redis: the URL and this process's ACL user, when set. */
-export function redisConnection(c: Pick<BaseConfig, 'REDIS_URL' | 'REDIS_USERNAME' | 'REDIS_PASSWORD'>): { url: string; username?: string; password?: string } {
-  return { url: c.REDIS_URL, ...(c.REDIS_USERNAME !== undefined && c.REDIS_PASSWORD !== undefined ? { username: c.REDIS_USERNAME, password: c.REDIS_PASSWORD } : {}) };
+/** Sentinels that name the Redis primary (REDIS_SENTINELS): what `createRedis` connects through instead of the URL. */
+export interface RedisSentinel {
+  sentinels: { host: string; port: number }[];
+  name: string;
+  username?: string;
+  password?: string;
+}
+
+/** How a client reaches Redis: the URL (or the Sentinels, when REDIS_SENTINELS is set) and this process's ACL user, when set. */
+export function redisConnection(
+  c: Pick<BaseConfig, 'REDIS_URL' | 'REDIS_USERNAME' | 'REDIS_PASSWORD'> & Partial<Pick<BaseConfig, 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_USERNAME' | 'REDIS_SENTINEL_PASSWORD'>>,
+): { url: string; username?: string; password?: string; sentinel?: RedisSentinel } {
+  return {
+    url: c.REDIS_URL,
+    ...(c.REDIS_USERNAME !== undefined && c.REDIS_PASSWORD !== undefined ? { username: c.REDIS_USERNAME, password: c.REDIS_PASSWORD } : {}),
+    ...(c.REDIS_SENTINELS !== undefined ? { sentinel: redisSentinel(c.REDIS_SENTINELS, c) } : {}),
+  };
+}
+
+function redisSentinel(addresses: string[], c: Partial<Pick<BaseConfig, 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_USERNAME' | 'REDIS_SENTINEL_PASSWORD'>>): RedisSentinel {
+  const sentinels = addresses.map((a) => {
+    const i = a.lastIndexOf(':');
+    return { host: a.slice(0, i), port: Number(a.slice(i + 1)) };
+  });
+  return {
+    sentinels,
+    name: c.REDIS_SENTINEL_NAME ?? 'ipasn',
+    ...(c.REDIS_SENTINEL_USERNAME !== undefined ? { username: c.REDIS_SENTINEL_USERNAME } : {}),
+    ...(c.REDIS_SENTINEL_PASSWORD !== undefined ? { password: c.REDIS_SENTINEL_PASSWORD } : {}),
+  };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseConfigSchema, ConfigError, flag, loadConfig, z } from '../src/index.js';
+import { baseConfigSchema, ConfigError, flag, loadConfig, redisConnection, z } from '../src/index.js';
 
 describe('loadConfig', () => {
   it('gives the development defaults for an empty environment', () => {
@@ -49,5 +49,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAFKA_SASL_PASSWORD_FILE: join(dir, 'missing') })).toThrow(/KAFKA_SASL_PASSWORD_FILE: cannot read/u);
     // A shell's own *_FILE variables are none of the config's business.
     expect(loadConfig({ TF_CLI_CONFIG_FILE: join(dir, 'missing') }).KAFKA_SASL_PASSWORD).toBeUndefined();
+  });
+});
+
+describe('redisConnection', () => {
+  it('is the URL alone without REDIS_SENTINELS', () => {
+    expect(redisConnection(loadConfig({ REDIS_USERNAME: 'scorer', REDIS_PASSWORD: 'p' }))).toEqual({ url: 'redis://127.0.0.1:16379', username: 'scorer', password: 'p' });
+  });
+
+  it('names the Sentinels, the monitored name and their password with REDIS_SENTINELS (cluster mode)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ipasn-config-'));
+    writeFileSync(join(dir, 'sentinel.password'), 'secret\n');
+    const c = loadConfig({ REDIS_SENTINELS: '127.0.0.1:26390, 127.0.0.1:26391', REDIS_SENTINEL_PASSWORD_FILE: join(dir, 'sentinel.password'), REDIS_USERNAME: 'scorer', REDIS_PASSWORD: 'p' });
+    expect(redisConnection(c).sentinel).toEqual({
+      sentinels: [
+        { host: '127.0.0.1', port: 26390 },
+        { host: '127.0.0.1', port: 26391 },
+      ],
+      name: 'ipasn',
+      password: 'secret',
+    });
+  });
+
+  it('refuses a Sentinel address without a port', () => {
+    expect(() => loadConfig({ REDIS_SENTINELS: '127.0.0.1' })).toThrow(/REDIS_SENTINELS\.0: each Sentinel is host:port/u);
   });
 });

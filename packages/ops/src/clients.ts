@@ -6,7 +6,7 @@ import type { IsoDate } from '@ipasn/contracts';
 import { createKafka, type KafkaClient, type KafkaClientConfig } from '@ipasn/kafka';
 import { silentLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
-import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
+import { closeRedis, createRedis, type Redis, type RedisClientConfig } from '@ipasn/redis';
 import type { RuleSet } from '@ipasn/rules';
 import type { HoldLimits } from '@ipasn/scoring';
 
@@ -23,7 +23,7 @@ export interface PipelineOptions {
   /** Kafka brokers and credentials (@ipasn/config `kafkaConnection`); default 127.0.0.1:19092, none. */
   kafkaConnection?: { brokers: string[]; sasl?: KafkaClientConfig['sasl']; ssl?: KafkaClientConfig['ssl'] };
   /** Redis URL and ACL user (@ipasn/config `redisConnection`); default redis://127.0.0.1:16379. */
-  redisConnection?: { url: string; username?: string; password?: string };
+  redisConnection?: { url: string; username?: string; password?: string; sentinel?: NonNullable<RedisClientConfig['sentinel']> };
   /** IPASN_TOPIC_PREFIX: namespace prefix of every topic; default ''. */
   topicPrefix?: string;
   /** REDIS_PREFIX: prefix of every Redis key; default 'ipasn:'. */

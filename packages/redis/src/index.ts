@@ -21,6 +21,12 @@ export interface RedisClientConfig {
   maxRetriesPerRequest?: number | null;
   username?: string;
   password?: string;
+  /**
+   * Connect through Redis Sentinel instead of `url` (@ipasn/config `redisConnection` sets it from
+   * REDIS_SENTINELS): ioredis asks the Sentinels for the primary and, when a failover promotes a
+   * replica, reconnects to the new one by itself (docs/scaling.md).
+   */
+  sentinel?: { sentinels: { host: string; port: number }[]; name: string; username?: string; password?: string };
 }
 
 export function createRedis(config: RedisClientConfig): Redis {
@@ -34,10 +40,23 @@ export function createRedis(config: RedisClientConfig): Redis {
   };
   if (config.username !== undefined) options.username = config.username;
   if (config.password !== undefined) options.password = config.password;
-  const redis = new Redis(config.url, options);
+  const redis = config.sentinel ? new Redis({ ...options, ...sentinelOptions(config.sentinel) }) : new Redis(config.url, options);
   const log = config.logger.child({ component: 'redis' });
   redis.on('error', (err: Error) => log.warn({ err: { message: err.message } }, 'redis connection error'));
   return redis;
+}
+
+function sentinelOptions(s: NonNullable<RedisClientConfig['sentinel']>): Omit<RedisOptions, 'replyMapping'> {
+  return {
+    sentinels: s.sentinels,
+    name: s.name,
+    role: 'master',
+    // A failover is seen as soon as a Sentinel announces it (+switch-master), not only on the next
+    // error of the old primary's connection.
+    failoverDetector: true,
+    ...(s.username !== undefined ? { sentinelUsername: s.username } : {}),
+    ...(s.password !== undefined ? { sentinelPassword: s.password } : {}),
+  };
 }
 
 export interface LuaScript {

@@ -2,7 +2,7 @@
  * Wires config → adapters → stale job and HTTP app (app.ts). main.ts runs it as a service; tests
  * start it in-process on port 0 with their own prefixes and clock.
  */
-import { ConfigError, kafkaConnection, loadAgencyList } from '@ipasn/config';
+import { ConfigError, kafkaConnection, loadAgencyList, redisConnection } from '@ipasn/config';
 import { AggregateStore } from '@ipasn/aggregates';
 import { jakartaDate, type Agencies } from '@ipasn/contracts';
 import { BatchProducer, createKafka, type KafkaClient } from '@ipasn/kafka';
@@ -70,9 +70,9 @@ interface Connections {
 function connections(config: ConsoleConfig, logger: Logger): Connections {
   const credentials = { username: config.CONSOLE_REDIS_USERNAME, password: config.CONSOLE_REDIS_PASSWORD };
   // Everything the console reads, and its own few writes, go through the read-only ACL user.
-  const redis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-console', ...credentials });
+  const redis = createRedis({ ...redisConnection(config), logger, connectionName: 'ipasn-console', ...credentials });
   // BullMQ blocks on its own connection and needs maxRetriesPerRequest: null.
-  const queueRedis = createRedis({ url: config.REDIS_URL, logger, connectionName: 'ipasn-console-jobs', maxRetriesPerRequest: null, ...credentials });
+  const queueRedis = createRedis({ ...redisConnection(config), logger, connectionName: 'ipasn-console-jobs', maxRetriesPerRequest: null, ...credentials });
   const kafka = createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-console`, logger });
   return { redis, queueRedis, kafka, producer: new BatchProducer(kafka) };
 }

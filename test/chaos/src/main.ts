@@ -13,14 +13,14 @@
  *   --json FILE      also write the report as JSON
  * Exit 0 when the report counts 0 mismatches.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Agencies } from '@ipasn/contracts';
-import { cliMain, generateStream } from '@ipasn/e2e';
+import { generateStream } from '@ipasn/e2e';
 import { topicNames } from '@ipasn/pipeline';
 import { checkDlq, checkEvents, checkScores } from './checks.js';
+import { cli } from './cli.js';
 import { declared } from './expect.js';
 import { runFaults } from './faults.js';
 import { STATE_DIR } from './infra.js';
@@ -53,20 +53,6 @@ if (![events, seed, kills, minPerService, instances].every(Number.isSafeInteger)
 const secrets = process.env['IPASN_SECRETS_DIR'] ?? join(STATE_DIR, 'secrets');
 const command = `npm run chaos -- --seed ${seed} --events ${events} --kills ${kills} --min-per-service ${minPerService}${args['no-broker'] ? ' --no-broker' : ''}${args['no-redis'] ? ' --no-redis' : ''}${instances > 1 ? ` --instances ${instances}` : ''}`;
 log(`seed ${seed}; repeat with: ${command}`);
-
-/** Runs the CLI; stdout to a file when given. Resolves with the exit code and the output. */
-function cli(argv: string[], env: Record<string, string | undefined>, stdoutFile?: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const fd = stdoutFile ? openSync(stdoutFile, 'w') : undefined;
-    const child = spawn(process.execPath, [cliMain(), ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
-    if (fd !== undefined) closeSync(fd);
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code: code ?? 1, out }));
-  });
-}
 
 async function main(): Promise<number> {
   const work = join(STATE_DIR, 'run');
