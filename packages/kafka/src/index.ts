@@ -6,7 +6,7 @@
 export { createKafka, KafkaClient, type KafkaClientConfig } from './client.js';
 export { applyAcls, expandAcls, readAclFile, AclFileSchema, DEFAULT_ACLS_FILE, type AclFile, type AclReport } from './acls.js';
 export { withAdmin, type KafkaAdmin, type AclBinding, type AclOperation, type AclResource, type TopicInfo, type TopicPartitionInfo, type GroupInfo, type CommittedOffset, type NewTopic, type ClusterInfo } from './admin.js';
-export { TransactionalProducers } from './transactional.js';
+export { TransactionalProducers, type ChunkCommit } from './transactional.js';
 export { BatchProducer, ProducerTransaction, RecordTooLargeError, planRequests, recordBytes, topicByteLimit, RECORD_BATCH_OVERHEAD, TOPIC_BYTE_LIMITS, type BatchProducerOptions } from './producer.js';
 export { BatchConsumer, type BatchConsumerOptions, type ChunkContext, type ChunkHandler } from './consumer.js';
 export { groupLag, type PartitionLag, type GroupLagOptions } from './lag.js';

@@ -26,6 +26,11 @@ export function normalizerMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    freshnessErrors: new Counter({
+      name: 'ipasn_normalizer_freshness_errors_total',
+      help: 'Committed chunks whose freshness counters (reject rate, last event per hour) could not be written to Redis',
+      registers: [registry],
+    }),
     lastEventTime: new Gauge({
       name: 'ipasn_agency_last_accepted_timestamp_seconds',
       help: 'When the last event of an agency was accepted (Unix time)',

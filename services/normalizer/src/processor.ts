@@ -83,22 +83,16 @@ export function createProcessor(deps: ProcessorDeps) {
 
     const last = messages[messages.length - 1];
     if (!last) return;
-    const producer = await deps.producers.forPartition(topic, partition);
-    const tx = await producer.transaction();
-    try {
-      await tx.send(out);
-      await tx.sendOffsets(deps.groupId, topic, partition, (BigInt(last.offset) + 1n).toString());
-      await tx.commit();
-    } catch (err) {
-      await tx.abort().catch(() => undefined);
-      // A fenced or broken producer is replaced on the next chunk.
-      await deps.producers.discard(topic, partition);
-      throw err;
-    }
+    // A commit whose answer was lost is checked against the group's offset, never replayed blindly
+    // (packages/kafka TransactionalProducers.commitChunk).
+    const outcome = await deps.producers.commitChunk(deps.groupId, topic, partition, (BigInt(last.offset) + 1n).toString(), (tx) => tx.send(out));
+    if (outcome === 'committed-unacknowledged') deps.logger.warn({ topic, partition, offset: last.offset }, 'the commit failed but had taken effect: the chunk is not replayed');
     timer();
     record(deps, topicAgency ?? 'unknown', tally, ctx, ingestionTime);
-    if (topicAgency !== undefined) {
-      // After the commit: counters are for operators, and a replay may count a chunk twice.
+    if (topicAgency === undefined) return;
+    // After the commit, nothing may fail the chunk: an error here would make the consumer replay a
+    // committed chunk (its records twice). Freshness counters are for operators; a failure is logged.
+    try {
       const rejected = [...tally.rejected.values()].reduce((a, b) => a + b, 0);
       const p = deps.redis.pipeline();
       recordFreshness(p, deps.redisPrefix, topicAgency, { accepted: tally.accepted, rejected, duplicates: tally.duplicates }, ingestionTime.getTime());
@@ -109,6 +103,9 @@ export function createProcessor(deps: ProcessorDeps) {
         pruned.set(topicAgency, hour);
         await pruneFreshness(deps.redis, deps.redisPrefix, topicAgency, ingestionTime.getTime());
       }
+    } catch (err) {
+      deps.metrics.freshnessErrors.inc();
+      deps.logger.warn({ err, agency: topicAgency }, 'freshness counters not recorded (the chunk is committed)');
     }
   };
 }

@@ -124,17 +124,9 @@ export function createScorer(deps: ScorerDeps) {
     if (!last) return;
     if (!deps.transactions) return processChunk(messages, ctx, deps.producer);
     const { producers, groupId } = deps.transactions;
-    const tx = await (await producers.forPartition(ctx.topic, ctx.partition)).transaction();
-    try {
-      await processChunk(messages, ctx, tx);
-      await tx.sendOffsets(groupId, ctx.topic, ctx.partition, (BigInt(last.offset) + 1n).toString());
-      await tx.commit();
-    } catch (err) {
-      await tx.abort().catch(() => undefined);
-      // A fenced or broken producer is replaced on the next chunk.
-      await producers.discard(ctx.topic, ctx.partition);
-      throw err;
-    }
+    // A commit whose answer was lost is checked against the group's offset, never replayed blindly.
+    const outcome = await producers.commitChunk(groupId, ctx.topic, ctx.partition, (BigInt(last.offset) + 1n).toString(), (tx) => processChunk(messages, ctx, tx));
+    if (outcome === 'committed-unacknowledged') log.warn({ partition: ctx.partition, offset: last.offset }, 'the commit failed but had taken effect: the chunk is not replayed');
   }
 
   async function processChunk(messages: InMessage[], ctx: ChunkContext, sink: Sink): Promise<void> {

@@ -12,9 +12,12 @@ import { event, startHarness, type Harness } from './fixtures.js';
 
 const NIP = '198001012005011002';
 
-/** Transactional producers whose next commit fails once `crash` is set (the process "dies" there: the transaction is left to abort). */
+/**
+ * Transactional producers whose next commit fails once `crash` is set: 'before' the commit reaches
+ * the broker (the transaction is left to abort), or 'after' it took effect (the answer was lost).
+ */
 class CrashingProducers extends TransactionalProducers {
-  crash = false;
+  crash: 'before' | 'after' | null = null;
   override async forPartition(topic: string, partition: number): Promise<BatchProducer> {
     const real = await super.forPartition(topic, partition);
     return {
@@ -25,11 +28,11 @@ class CrashingProducers extends TransactionalProducers {
           sendOffsets: tx.sendOffsets.bind(tx),
           abort: tx.abort.bind(tx),
           commit: async () => {
-            if (this.crash) {
-              this.crash = false;
-              throw new Error('crashed before the commit');
-            }
+            const crash = this.crash;
+            this.crash = null;
+            if (crash === 'before') throw new Error('crashed before the commit');
             await tx.commit();
+            if (crash === 'after') throw new Error('the commit’s answer was lost');
           },
         };
       },
@@ -58,7 +61,7 @@ describe('scorer transactions (real Kafka and Redis)', () => {
       event('4011', NIP, 'ipasn.education.recorded', { recordId: 'a', level: 'S1', graduatedOn: '2010-01-01' }),
       event('4011', NIP, 'ipasn.record.retracted', { recordId: 'gone' }),
     ];
-    producers.crash = true;
+    producers.crash = 'before';
     await expect(feed(chunk, 1)).rejects.toThrow('crashed before the commit');
     // The state was written (version 2): the replay applies nothing again.
     expect((await h.store.load([NIP])).get(NIP)?.state?.version).toBe(2);
@@ -79,5 +82,19 @@ describe('scorer transactions (real Kafka and Redis)', () => {
     // rejects-only chunk at offset 4 re-emits version 2 (same version, same values: idempotent downstream).
     expect(perVersion.get(1)).toBe(h.ruleSets.all.length);
     expect(perVersion.get(2)).toBe(2 * h.ruleSets.all.length);
+  }, 120_000);
+
+  it('a chunk whose commit took effect but whose answer was lost is not replayed (its records would be written twice)', async () => {
+    h = await startHarness();
+    const groupId = `${h.ns}ipasn-scorer`;
+    producers = new CrashingProducers(h.kafka, groupId);
+    const scorer = h.scorerWith(h.ruleSets, { producers, groupId });
+    await h.feed([event('4011', NIP, 'ipasn.employee.upserted', { name: 'Siti', employmentType: 'PNS', jobGroup: 'PELAKSANA' })], 0, undefined, scorer);
+    producers.crash = 'after';
+    // Resolves: the group's offset shows the commit happened, so the consumer moves on.
+    await h.feed([event('4011', NIP, 'ipasn.record.retracted', { recordId: 'nope' })], 1, undefined, scorer);
+    expect(producers.crash).toBeNull();
+    await h.until(() => h!.dlq.length >= 1, 60_000);
+    expect(h.dlq.map((d) => [d.sourceOffset, d.reason])).toEqual([[1, 'UNKNOWN_RECORD']]);
   }, 120_000);
 });
