@@ -75,11 +75,11 @@ const OFF: Tracing = { enabled: false, destination: null, flush: () => Promise.r
 /**
  * Registers a tracer provider for this process when the environment (or `options.exporter`) asks
  * for one; otherwise returns a handle that does nothing. One provider per process: a second call
- * while one is running throws.
+ * while one runs returns a handle that does nothing (the first keeps running).
  */
 export function startTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
-  if (active) throw new Error('tracing is already started in this process');
+  if (active) return OFF;
   const chosen = options.exporter ? { exporter: options.exporter, destination: 'custom' } : exporterFromEnv(env);
   if (!chosen) return OFF;
 

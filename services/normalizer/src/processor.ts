@@ -10,6 +10,7 @@ import { dedupeKey, normalize } from '@ipasn/normalize';
 import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, HOUR_MS, pruneFreshness, recordFreshness, type TopicNames } from '@ipasn/pipeline';
 import type { DedupeStore, Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
+import { injectFrom } from '@ipasn/tracing';
 import type { NormalizerMetrics } from './metrics.js';
 import type { TransactionalProducers } from './producers.js';
 
@@ -53,22 +54,24 @@ export function createProcessor(deps: ProcessorDeps) {
       const result = normalize(value, topicAgency === undefined ? { agencies, ingestionTime } : { agencies, ingestionTime, topicAgency });
       const coords = coordinates(topic, partition, m.offset);
       if (result.ok) {
-        accepted.push({ message: canonicalEventMessage(deps.topics, deps.registry, result.event), key: dedupeKey(result.event), coords });
+        const message = canonicalEventMessage(deps.topics, deps.registry, result.event);
+        injectFrom(m, message); // the event continues the ingress record's trace (no-op when tracing is off)
+        accepted.push({ message, key: dedupeKey(result.event), coords });
         continue;
       }
       tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
       // Coordinates, reason and field paths only: the message and the raw id may quote agency data.
       deps.logger.debug({ topic, partition, offset: m.offset, reason: result.reason, paths: result.paths }, 'rejected');
-      out.push(
-        deadLetterMessage(
-          deps.topics,
-          deps.registry,
-          deadLetterOf(
-            { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
-            { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
-          ),
+      const dead = deadLetterMessage(
+        deps.topics,
+        deps.registry,
+        deadLetterOf(
+          { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
+          { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
         ),
       );
+      injectFrom(m, dead);
+      out.push(dead);
     }
 
     // Only events that passed checks 1–7 are deduplicated (events.md): one round trip per chunk.
