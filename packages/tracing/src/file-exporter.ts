@@ -27,13 +27,14 @@ const KINDS = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 
 export function spanLine(span: ReadableSpan): SpanLine {
   const ctx = span.spanContext();
+  const service = span.resource.attributes['service.name'];
   return {
     traceId: ctx.traceId,
     spanId: ctx.spanId,
     parentSpanId: span.parentSpanContext?.spanId ?? null,
     name: span.name,
     kind: KINDS[span.kind] ?? String(span.kind),
-    service: String(span.resource.attributes['service.name'] ?? ''),
+    service: typeof service === 'string' ? service : '',
     startUs: hrTimeToMicroseconds(span.startTime),
     endUs: hrTimeToMicroseconds(span.endTime),
     status: span.status.message === undefined ? { code: span.status.code } : { code: span.status.code, message: span.status.message },
