@@ -72,7 +72,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
   const topics = topicNames(config.IPASN_TOPIC_PREFIX);
   const connections: Redis[] = [];
   // Before the service builds its handlers: traceChunks() decides once whether to wrap them.
-  const tracing = startTracing({ serviceName: `ipasn-${name}`, env });
+  const tracing = startTracing({ serviceName: `ipasn-${name}`, env, warn: (message) => logger.warn({ component: 'tracing' }, message) });
   if (tracing.enabled) logger.info({ destination: tracing.destination }, 'tracing on');
   lifecycle.onFinally('flush traces', () => tracing.shutdown());
   lifecycle.onFinally('quit redis', async () => {

@@ -13,7 +13,7 @@
  * and the service name (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`) are read here. The OTLP
  * exporter reads its own variables (`OTEL_EXPORTER_OTLP_HEADERS`, `…_TIMEOUT`, `…_COMPRESSION`).
  */
-import { diag, trace, type Tracer } from '@opentelemetry/api';
+import { diag, DiagLogLevel, trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -42,6 +42,8 @@ export interface TracingOptions {
   exporter?: SpanExporter;
   /** 'simple' exports each span as it ends (tests); default 'batch'. */
   processor?: 'batch' | 'simple';
+  /** Where the SDK's warnings and errors go (a failed export, a bad setting); default nowhere. */
+  warn?: (message: string) => void;
 }
 
 export interface Tracing {
@@ -82,6 +84,12 @@ export function startTracing(options: TracingOptions): Tracing {
   if (active) return OFF;
   const chosen = options.exporter ? { exporter: options.exporter, destination: 'custom' } : exporterFromEnv(env);
   if (!chosen) return OFF;
+  const warn = options.warn;
+  if (warn) {
+    const say = (message: string, ...args: unknown[]): void => warn([message, ...args.map((a) => (a instanceof Error ? a.message : String(a)))].join(' '));
+    const quiet = (): void => undefined;
+    diag.setLogger({ error: say, warn: say, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
+  }
 
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName })
     .merge(detectResources({ detectors: [envDetector] }))
@@ -112,6 +120,7 @@ export function startTracing(options: TracingOptions): Tracing {
           await provider.shutdown();
         } finally {
           trace.disable();
+          if (warn) diag.disable();
         }
       })();
       return stopping;

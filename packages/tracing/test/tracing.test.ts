@@ -185,4 +185,14 @@ describe('on: messaging spans across hops', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('hands the SDK warnings to the caller (a failed export)', async () => {
+    const warnings: string[] = [];
+    running = startTracing({ serviceName: 't', env: { IPASN_TRACES_FILE: '/nonexistent-dir/spans.jsonl', OTEL_BSP_SCHEDULE_DELAY: '10' }, warn: (m) => warnings.push(m) });
+    endSpans([startSendSpan({ topic: 't' })!]);
+    // The scheduled export fails; a flush or shutdown would reject to its caller instead.
+    for (let i = 0; i < 100 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await running.shutdown().catch(() => undefined);
+    expect(warnings.join('\n')).toMatch(/ENOENT/u);
+  });
 });
