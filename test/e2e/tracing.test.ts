@@ -5,11 +5,12 @@
  * hop: the CLI's `send` span → the normalizer's `process <ingress>` → the scorer's
  * `process ipasn.events` → the projector's `process ipasn.scores`, each the parent of the next
  * through the `traceparent` header of the record between them. Every record the pipeline wrote on
- * ipasn.events and ipasn.scores must carry the trace of a published event. A hop that loses the
- * context fails the test.
+ * ipasn.events and ipasn.scores, and the dead letter of one event with an invalid NIP (sent with
+ * --send-invalid), must carry the trace of a published event. A hop that loses the context fails
+ * the test.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -71,6 +72,11 @@ describe('tracing', () => {
         await deleteNamespace(ns);
       });
       const stream = await generateStream({ dir, events: EVENTS, employees: 10, invalid: 0, duplicates: 0, messy: 0 });
+      // One more event, with an invalid NIP: the normalizer dead-letters it (INVALID_NIP), in its trace.
+      const lines = readFileSync(stream.file, 'utf8').trimEnd().split('\n');
+      const invalid = { ...(JSON.parse(lines[0]!) as Record<string, unknown>), id: 'tracing-invalid-nip', subject: 'not-a-nip' };
+      const file = join(dir, 'events.ndjson');
+      writeFileSync(file, `${[...lines, JSON.stringify(invalid)].join('\n')}\n`);
       const topics = topicNames(ns);
       await createTopics(ns, stream.agencies);
       // A short export delay so spans arrive while the test waits; the services flush at SIGTERM too.
@@ -79,7 +85,7 @@ describe('tracing', () => {
       const services = await Promise.all((['normalizer', 'scorer', 'projector'] as const).map((name) => startService(name, env)));
       await Promise.all(services.map((s) => s.waitReady()));
 
-      await run(process.execPath, [cliMain(), 'publish', '--quiet', stream.file], { env: { ...process.env, IPASN_TOPIC_PREFIX: ns, ...tracing } });
+      await run(process.execPath, [cliMain(), 'publish', '--quiet', '--send-invalid', file], { env: { ...process.env, IPASN_TOPIC_PREFIX: ns, ...tracing } });
       await waitForDrain(`${ns}ipasn-normalizer`, stream.agencies.map((a) => topics.ingress(a)), 60_000);
       await waitForDrain(`${ns}ipasn-scorer`, [topics.events], 60_000);
       await waitForDrain(`${ns}ipasn-projector`, [topics.scores], 60_000);
@@ -94,7 +100,7 @@ describe('tracing', () => {
       const scores = processSpans(spans, 'ipasn-projector', /\.ipasn\.scores$/u);
       const counts = { sends: sends.length, ingress: ingress.length, events: events.length, scores: scores.length, requests: receiver.requests };
       // Every published event has its PRODUCER span, and every ingress record was processed in its trace.
-      expect(counts).toMatchObject({ sends: EVENTS, ingress: EVENTS });
+      expect(counts).toMatchObject({ sends: EVENTS + 1, ingress: EVENTS + 1 });
       const sendIds = new Set(sends.map((s) => s.spanId));
       expect(ingress.filter((s) => !sendIds.has(s.parentSpanId)), 'normalizer spans without their send span as parent').toEqual([]);
       const ingressIds = new Set(ingress.map((s) => s.spanId));
@@ -121,6 +127,9 @@ describe('tracing', () => {
 
       // On the wire: every record the services wrote carries a published event's trace.
       const traces = new Set(sends.map((s) => s.traceId));
+      const dead = await readAll(topics.dlq, { decode: decoders.deadLetter });
+      expect(dead.map((d) => d.value.reason)).toEqual(['INVALID_NIP']);
+      expect(traces.has(TRACEPARENT.exec(dead[0]!.headers['traceparent'] ?? '')?.[1] ?? ''), 'the dead letter carries its event\'s trace').toBe(true);
       for (const topic of [topics.events, topics.scores]) {
         const records = await readAll(topic, { decode: decoders.raw });
         expect(records.length).toBeGreaterThan(0);
