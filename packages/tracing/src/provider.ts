@@ -118,6 +118,9 @@ export function startTracing(options: TracingOptions): Tracing {
         active = undefined;
         try {
           await provider.shutdown();
+        } catch (err) {
+          // Never fails a shutdown: what could not be exported is lost, and said.
+          warn?.(`spans not exported at shutdown: ${err instanceof Error ? err.message : String(err)}`);
         } finally {
           trace.disable();
           if (warn) diag.disable();
