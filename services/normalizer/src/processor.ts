@@ -62,16 +62,17 @@ export function createProcessor(deps: ProcessorDeps) {
       tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
       // Coordinates, reason and field paths only: the message and the raw id may quote agency data.
       deps.logger.debug({ topic, partition, offset: m.offset, reason: result.reason, paths: result.paths }, 'rejected');
-      const dead = deadLetterMessage(
-        deps.topics,
-        deps.registry,
-        deadLetterOf(
-          { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
-          { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
+      out.push(
+        deadLetterMessage(
+          deps.topics,
+          deps.registry,
+          deadLetterOf(
+            { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
+            { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
+          ),
         ),
       );
-      injectFrom(m, dead);
-      out.push(dead);
+      injectFrom(m, out[out.length - 1]!); // the dead letter continues the record's trace
     }
 
     // Only events that passed checks 1–7 are deduplicated (events.md): one round trip per chunk.
