@@ -34,3 +34,4 @@ export {
 export { parseMetrics, metricSum, type Sample } from './metrics.js';
 export { freezeInsideTransaction, type FreezeResult } from './crash.js';
 export { prng } from './random.js';
+export { startOtlpReceiver, decodeOtlpJson, OTLP_KIND, type OtlpReceiver, type ReceivedSpan } from './otlp.js';

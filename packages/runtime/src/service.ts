@@ -18,6 +18,7 @@ import { BatchConsumer, createKafka, withAdmin, type BatchConsumerOptions, type 
 import { createLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
 import { closeRedis, createRedis, EpochGuard, type EpochProblem, type Redis } from '@ipasn/redis';
+import { startTracing, type Tracing } from '@ipasn/tracing';
 import { Gauge, type Registry } from 'prom-client';
 import { createRegistry, startOpsServer, type FastifyInstance } from './http.js';
 import { Lifecycle } from './lifecycle.js';
@@ -46,6 +47,8 @@ export interface ServiceRuntime {
   readonly kafka: KafkaClient;
   /** Topic names under IPASN_TOPIC_PREFIX. */
   readonly topics: TopicNames;
+  /** OpenTelemetry tracing (service name `ipasn-<name>`): on when OTEL_EXPORTER_OTLP_ENDPOINT or IPASN_TRACES_FILE is set; flushed at shutdown. */
+  readonly tracing: Tracing;
   /** A consumer group id under the namespace prefix (namespaces sharing a cluster never share a group). */
   groupId(base: string): string;
   /** A consumer runner on this service's client, logger and metrics that ends the process on a fatal error. */
@@ -75,6 +78,10 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
   const metrics = createRegistry(name);
   const topics = topicNames(config.IPASN_TOPIC_PREFIX);
   const connections: Redis[] = [];
+  // Before the service builds its handlers: traceChunks() decides once whether to wrap them.
+  const tracing = startTracing({ serviceName: `ipasn-${name}`, env, warn: (message) => logger.warn({ component: 'tracing' }, message) });
+  if (tracing.enabled) logger.info({ destination: tracing.destination }, 'tracing on');
+  lifecycle.onFinally('flush traces', () => tracing.shutdown());
   lifecycle.onFinally('quit redis', async () => {
     await Promise.all(connections.map((r) => closeRedis(r)));
   });
@@ -89,6 +96,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
     lifecycle,
     metrics,
     topics,
+    tracing,
     get kafka(): KafkaClient {
       kafka ??= createKafka({ ...kafkaConnection(config), clientId: `${config.KAFKA_CLIENT_ID}-${name}`, logger });
       return kafka;

@@ -6,6 +6,7 @@
 import { DedupeStore } from '@ipasn/redis';
 import { serviceRuntime } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
+import { traceChunks } from '@ipasn/tracing';
 import { loadAgencyList } from '@ipasn/config';
 import { loadNormalizerConfig } from './config.js';
 import { normalizerMetrics } from './metrics.js';
@@ -31,7 +32,8 @@ const normalizer = new Normalizer({
   partitionsConcurrently: config.NORMALIZER_PARTITIONS_CONCURRENTLY,
   producers,
   onFatal: rt.fatal,
-  handler: createProcessor({
+  // One CONSUMER span per ingress record when tracing is on (@ipasn/tracing); the handler itself when off.
+  handler: traceChunks(createProcessor({
     groupId,
     topics: rt.topics,
     agencies: () => agencies,
@@ -43,7 +45,7 @@ const normalizer = new Normalizer({
     metrics: normalizerMetrics(rt.metrics),
     logger: rt.logger,
     now: () => new Date(),
-  }),
+  }), { group: groupId }),
 });
 
 // style.md's order: stop intake → drain in-flight → commit (inside the chunk's transaction) →

@@ -10,6 +10,7 @@ import { dedupeKey, normalize } from '@ipasn/normalize';
 import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, HOUR_MS, pruneFreshness, recordFreshness, type TopicNames } from '@ipasn/pipeline';
 import type { DedupeStore, Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
+import { injectFrom } from '@ipasn/tracing';
 import type { NormalizerMetrics } from './metrics.js';
 import type { TransactionalProducers } from '@ipasn/kafka';
 
@@ -53,7 +54,9 @@ export function createProcessor(deps: ProcessorDeps) {
       const result = normalize(value, topicAgency === undefined ? { agencies, ingestionTime } : { agencies, ingestionTime, topicAgency });
       const coords = coordinates(topic, partition, m.offset);
       if (result.ok) {
-        accepted.push({ message: canonicalEventMessage(deps.topics, deps.registry, result.event), key: dedupeKey(result.event), coords });
+        const message = canonicalEventMessage(deps.topics, deps.registry, result.event);
+        injectFrom(m, message); // the event continues the ingress record's trace (no-op when tracing is off)
+        accepted.push({ message, key: dedupeKey(result.event), coords });
         continue;
       }
       tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
@@ -69,6 +72,7 @@ export function createProcessor(deps: ProcessorDeps) {
           ),
         ),
       );
+      injectFrom(m, out[out.length - 1]!); // the dead letter continues the record's trace
     }
 
     // Only events that passed checks 1–7 are deduplicated (events.md): one round trip per chunk.

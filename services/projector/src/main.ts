@@ -6,6 +6,7 @@
 import { AggregateStore } from '@ipasn/aggregates';
 import { serviceRuntime } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
+import { traceChunks } from '@ipasn/tracing';
 import { loadProjectorConfig } from './config.js';
 import { projectorMetrics } from './metrics.js';
 import { createProjector } from './projector.js';
@@ -26,7 +27,7 @@ const groupId = rt.groupId(config.PROJECTOR_GROUP_ID);
 const consumer = rt.consumer({
   groupId,
   topics: [rt.topics.scores],
-  handler: projector.handleChunk,
+  handler: traceChunks(projector.handleChunk, { group: groupId }),
   chunkSize: config.PROJECTOR_CHUNK_SIZE,
   onAssignment: () => {
     joined = true;

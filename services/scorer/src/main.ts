@@ -11,6 +11,7 @@ import { ruleSetsInForce } from '@ipasn/rules/files';
 import { holdLimits } from '@ipasn/scoring';
 import { serviceRuntime } from '@ipasn/runtime';
 import { SchemaRegistry } from '@ipasn/serde';
+import { traceChunks } from '@ipasn/tracing';
 import { loadScorerConfig } from './config.js';
 import { scorerMetrics } from './metrics.js';
 import { workRescores } from './rescore.js';
@@ -56,7 +57,7 @@ const scorer = createScorer({
 const consumer = rt.consumer({
   groupId,
   topics: [rt.topics.events],
-  handler: scorer.handleChunk,
+  handler: traceChunks(scorer.handleChunk, { group: groupId }),
   commit: 'none',
   onAssignment: (assignment) => {
     void producers.retain(assignment);

@@ -28,6 +28,7 @@ import {
   type ScoringContext,
 } from '@ipasn/scoring';
 import type { SchemaRegistry, ScoreEvent } from '@ipasn/serde';
+import { injectFrom, tracingEnabled } from '@ipasn/tracing';
 import type { ScorerMetrics } from './metrics.js';
 
 export interface ScorerDeps {
@@ -76,8 +77,13 @@ export function createScorer(deps: ScorerDeps) {
   const log = deps.logger.child({ component: 'scorer' });
   const context = (): ScoringContext => scoringContext({ ruleSets: deps.ruleSets, now: deps.clock(), asOf: deps.asOf, maxRecords: deps.maxRecords, hold: deps.hold });
 
-  function scoreMessages(scores: readonly ScoreEvent[]): OutMessage[] {
-    return scores.flatMap((s) => scoreEventMessages(deps.topics, deps.registry, s));
+  /** `sourceOf(nip)`: the ipasn.events record whose trace a score continues (tracing on only). */
+  function scoreMessages(scores: readonly ScoreEvent[], sourceOf?: ReadonlyMap<string, InMessage>): OutMessage[] {
+    return scores.flatMap((s) => {
+      const messages = scoreEventMessages(deps.topics, deps.registry, s);
+      if (sourceOf) for (const m of messages) injectFrom(sourceOf.get(s.nip), m);
+      return messages;
+    });
   }
 
   /**
@@ -92,11 +98,13 @@ export function createScorer(deps: ScorerDeps) {
       offset: String(r.input.offset),
       timestamp: String(r.input.ingestedAt),
     };
-    return deadLetterMessage(
+    const dead = deadLetterMessage(
       deps.topics,
       deps.registry,
       deadLetterOf({ topic: deps.topics.events, partition: r.input.partition, message, event: e }, { reason: r.reason, message: r.message, stage: 'scorer', rejectedAt }),
     );
+    injectFrom(message, dead);
+    return dead;
   }
 
   /** Dead-letters rejects and clears their dedupe marks (a rejected event leaves none). */
@@ -134,11 +142,15 @@ export function createScorer(deps: ScorerDeps) {
     const now = deps.clock();
     const { inputs, undecodable } = decodeCanonicalEvents(deps.registry, messages, ctx.partition);
     const at = new Map(inputs.map((i) => [i.offset, i.message]));
+    // Tracing on: each score continues the trace of its employee's last event in the chunk.
+    const byNip = tracingEnabled() ? new Map(inputs.map((i) => [i.event.nip, i.message])) : undefined;
     // Only the normalizer writes ipasn.events, so an undecodable record is a bug or a foreign writer: keep it.
     await sink.send(
-      undecodable.map((u) =>
-        deadLetterMessage(deps.topics, deps.registry, deadLetterOf({ topic: ctx.topic, partition: ctx.partition, message: u.message }, { reason: 'MALFORMED', message: `not a canonical event: ${u.error}`, stage: 'scorer', rejectedAt: now })),
-      ),
+      undecodable.map((u) => {
+        const dead = deadLetterMessage(deps.topics, deps.registry, deadLetterOf({ topic: ctx.topic, partition: ctx.partition, message: u.message }, { reason: 'MALFORMED', message: `not a canonical event: ${u.error}`, stage: 'scorer', rejectedAt: now }));
+        injectFrom(u.message, dead);
+        return dead;
+      }),
     );
     if (undecodable.length > 0) deps.metrics.rejected.inc({ agency: 'unknown', reason: 'MALFORMED' }, undecodable.length);
 
@@ -153,7 +165,7 @@ export function createScorer(deps: ScorerDeps) {
           now,
         );
         const scores = result.scores.filter((s) => !conflicts.has(s.nip));
-        await sink.send(scoreMessages(scores));
+        await sink.send(scoreMessages(scores, byNip));
         if (deps.timers) await deps.timers.schedule(result.timers.filter((t) => !conflicts.has(t.key)));
         const done = attempted.filter((i) => !conflicts.has(i.event.nip));
         const replayed = done.filter((i) => !result.states.has(i.event.nip)).length;

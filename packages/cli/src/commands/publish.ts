@@ -37,7 +37,14 @@ export const publishCommand: CommandModule = {
       .action(async (file: string, flags: PublishFlags) => {
         // Loaded on use: the other commands do not pay for Kafka and CSV at startup.
         const { publish } = await import('../publish/run.js');
-        await publish(file, flags);
+        const { startTracing } = await import('@ipasn/tracing');
+        // Off unless OTEL_EXPORTER_OTLP_ENDPOINT or IPASN_TRACES_FILE is set; on, each event sent starts a trace.
+        const tracing = startTracing({ serviceName: 'ipasn-cli' });
+        try {
+          await publish(file, flags);
+        } finally {
+          await tracing.shutdown();
+        }
       });
   },
 };

@@ -8,9 +8,15 @@
  * reconnecting after its client retry budget, about 25 s) is sent again, with backoff, for up to
  * `outageMs`. A batch sent twice is harmless: the normalizer keeps the first copy of each (source,
  * id) and drops the other (events.md, Duplicates).
+ *
+ * Tracing (@ipasn/tracing, on when OTEL_EXPORTER_OTLP_ENDPOINT or IPASN_TRACES_FILE is set): each
+ * message gets a PRODUCER span `send <topic>` whose context goes into its `traceparent` header, so
+ * every event starts its own trace; the spans end when the broker acknowledged their request.
+ * Off: no span, no header.
  */
 import { isRetriable } from '@ipasn/errors';
 import type { OutMessage } from '@ipasn/kafka';
+import { endSpans, startSendSpan, type Span } from '@ipasn/tracing';
 
 export interface SendRetry {
   /** How long a run of connection failures may last before the publish fails; default 5 minutes. */
@@ -38,6 +44,7 @@ const MAX_REQUEST_BYTES = 800_000;
 
 export class BatchSender {
   #batch: OutMessage[] = [];
+  #spans: Span[] = [];
   #batchBytes = 0;
   #inFlight: Promise<void> | undefined;
   #failed: Error | undefined;
@@ -64,6 +71,8 @@ export class BatchSender {
   async add(message: OutMessage): Promise<void> {
     const size = (message.value?.length ?? 0) + (typeof message.key === 'string' ? message.key.length : 0) + 64;
     if (this.#batch.length > 0 && this.#batchBytes + size > MAX_REQUEST_BYTES) await this.#flush();
+    const span = startSendSpan(message);
+    if (span) this.#spans.push(span);
     this.#batch.push(message);
     this.#batchBytes += size;
     if (this.#batch.length >= this.batchSize) await this.#flush();
@@ -81,16 +90,20 @@ export class BatchSender {
     this.#check();
     if (this.#batch.length === 0) return;
     const batch = this.#batch;
+    const spans = this.#spans;
     this.#batch = [];
+    this.#spans = [];
     this.#batchBytes = 0;
     this.#requests += 1;
     // Failures are kept and rethrown at the next flush: a rejection must never go unhandled.
     this.#inFlight = this.#sendPatiently(batch).then(
       () => {
+        endSpans(spans);
         this.#sent += batch.length;
         this.onSent(this.#sent);
       },
       (err: unknown) => {
+        endSpans(spans, err);
         this.#failed ??= err instanceof Error ? err : new Error(String(err));
       },
     );
