@@ -9,11 +9,18 @@ import { withAdmin } from './admin.js';
 import type { KafkaClient } from './client.js';
 import { BatchProducer, type ProducerTransaction } from './producer.js';
 
-/** How a chunk's transaction ended. */
-export type ChunkCommit = 'committed' | 'committed-unacknowledged';
+/**
+ * How a chunk ended: committed; committed although the commit's answer was lost; or nothing to do,
+ * because an earlier transaction (another handler of the same partition) had committed all of it.
+ */
+export type ChunkCommit = 'committed' | 'committed-unacknowledged' | 'already-committed';
 
 export class TransactionalProducers {
   readonly #producers = new Map<string, Promise<BatchProducer>>();
+  /** Per `topic/partition`: the chunk in hand (commitChunk runs one chunk of a partition at a time). */
+  readonly #locks = new Map<string, Promise<void>>();
+  /** Per `topic/partition`: the offset after the last chunk this process committed. */
+  readonly #done = new Map<string, bigint>();
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -36,41 +43,74 @@ export class TransactionalProducers {
   }
 
   /**
-   * One chunk of one input partition as one transaction of that partition's producer: `work(tx)`
-   * sends, then the input offsets (`nextOffset`: the next message to read) are added and the
-   * transaction committed. On an error the transaction is aborted, the producer replaced, and the
-   * error rethrown: the chunk is replayed. One case is different: a commit that failed after it was
-   * sent may have taken effect (the coordinator wrote the commit and its answer was lost in a leader
-   * or coordinator change). Replaying such a chunk would write its records a second time. So after
-   * a failed commit a new producer with the same transactional id is opened — its initialisation
-   * waits until the coordinator has completed or aborted whatever the old one left open — and the
-   * group's committed offset decides: at or past `nextOffset`, the chunk committed
-   * ('committed-unacknowledged') and must not be replayed; below it, the error is rethrown.
+   * One chunk of one input partition as one transaction of that partition's producer. Chunks of one
+   * partition run one at a time (a lock per partition), and a chunk skips the messages below the
+   * offset this process last committed for the partition: `work(tx, fresh)` gets only the others.
+   * Both matter when kafkajs restarts a crashed consumer while a handler of the old one is still
+   * committing (seen when a partition leader dies while the other brokers go on): the new consumer
+   * resumes from the committed offset it read, and without the lock and the skip the two handlers
+   * would interleave one producer's transactions and write the same records twice. (Between
+   * processes the transactional id fences: whoever opens it aborts what the previous owner left.)
+   * The records `work` sends and the offset after the chunk's last message commit together. On an
+   * error the transaction is aborted, the producer replaced and the error rethrown: the chunk is
+   * replayed. A commit that failed after it was sent may still have taken effect (its answer lost
+   * in a coordinator change): a new producer with the same transactional id is opened — its
+   * initialisation waits until the coordinator has completed or aborted what the old one left — and
+   * the group's committed offset decides ('committed-unacknowledged', not replayed) or the error is
+   * rethrown.
    */
-  async commitChunk(groupId: string, topic: string, partition: number, nextOffset: string, work: (tx: ProducerTransaction) => Promise<void>): Promise<ChunkCommit> {
+  async commitChunk<M extends { offset: string }>(groupId: string, topic: string, partition: number, messages: readonly M[], work: (tx: ProducerTransaction, fresh: readonly M[]) => Promise<void>): Promise<ChunkCommit> {
+    const key = `${topic}/${partition}`;
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    let release = (): void => undefined;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const chain = previous.then(() => mine);
+    this.#locks.set(key, chain);
+    await previous;
+    try {
+      return await this.#commit(key, groupId, topic, partition, messages, work);
+    } finally {
+      release();
+      if (this.#locks.get(key) === chain) this.#locks.delete(key);
+    }
+  }
+
+  async #commit<M extends { offset: string }>(key: string, groupId: string, topic: string, partition: number, messages: readonly M[], work: (tx: ProducerTransaction, fresh: readonly M[]) => Promise<void>): Promise<ChunkCommit> {
+    const last = messages.at(-1);
+    if (!last) return 'already-committed';
+    const nextOffset = BigInt(last.offset) + 1n;
+    const done = this.#done.get(key);
+    const fresh = done === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= done);
+    if (fresh.length === 0) return 'already-committed';
     const tx = await (await this.forPartition(topic, partition)).transaction();
     let committing = false;
     try {
-      await work(tx);
-      await tx.sendOffsets(groupId, topic, partition, nextOffset);
+      await work(tx, fresh);
+      await tx.sendOffsets(groupId, topic, partition, nextOffset.toString());
       committing = true;
       await tx.commit();
+      this.#done.set(key, nextOffset);
       return 'committed';
     } catch (err) {
       await tx.abort().catch(() => undefined);
       // A fenced or broken producer is replaced on the next chunk.
       await this.discard(topic, partition);
-      if (committing && (await this.#committedPast(groupId, topic, partition, nextOffset))) return 'committed-unacknowledged';
+      if (committing && (await this.#committedPast(groupId, topic, partition, nextOffset).catch(() => false))) {
+        this.#done.set(key, nextOffset);
+        return 'committed-unacknowledged';
+      }
       throw err;
     }
   }
 
-  /** True when the group's committed offset of the partition is at or past `nextOffset`, once the partition's transactional id is stable again. */
-  async #committedPast(groupId: string, topic: string, partition: number, nextOffset: string): Promise<boolean> {
+  /** True when the group's committed offset of the partition is at or past `nextOffset`, once the partition's transactional id is settled again. */
+  async #committedPast(groupId: string, topic: string, partition: number, nextOffset: bigint): Promise<boolean> {
     await this.forPartition(topic, partition);
     const offsets = await withAdmin(this.kafka, (admin) => admin.groupOffsets(groupId, [topic]));
     const committed = offsets.find((o) => o.topic === topic && o.partition === partition)?.offset;
-    return committed !== undefined && BigInt(committed) >= BigInt(nextOffset);
+    return committed !== undefined && BigInt(committed) >= nextOffset;
   }
 
   async discard(topic: string, partition: number): Promise<void> {
@@ -84,6 +124,9 @@ export class TransactionalProducers {
   async retain(assignment: Record<string, number[]>): Promise<void> {
     const keep = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${this.idPrefix}.${t}.${p}`)));
     const drop = [...this.#producers.keys()].filter((id) => !keep.has(id));
+    // A partition that comes back later starts from whatever offset its next owner committed.
+    const owned = new Set(Object.entries(assignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)));
+    for (const key of [...this.#done.keys()]) if (!owned.has(key)) this.#done.delete(key);
     await Promise.all(
       drop.map(async (id) => {
         const p = this.#producers.get(id);

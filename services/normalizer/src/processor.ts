@@ -45,52 +45,53 @@ export function createProcessor(deps: ProcessorDeps) {
     const topicAgency = deps.topics.ingressPattern.exec(topic)?.[1];
     const ingestionTime = deps.now();
     const agencies = deps.agencies();
-    const out: OutMessage[] = [];
     const tally: Tally = { accepted: 0, duplicates: 0, rejected: new Map() };
-
-    const accepted: { message: OutMessage; key: string; coords: string }[] = [];
-    for (const m of messages) {
-      const value = m.value ?? Buffer.alloc(0);
-      const result = normalize(value, topicAgency === undefined ? { agencies, ingestionTime } : { agencies, ingestionTime, topicAgency });
-      const coords = coordinates(topic, partition, m.offset);
-      if (result.ok) {
-        const message = canonicalEventMessage(deps.topics, deps.registry, result.event);
-        injectFrom(m, message); // the event continues the ingress record's trace (no-op when tracing is off)
-        accepted.push({ message, key: dedupeKey(result.event), coords });
-        continue;
-      }
-      tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
-      // Coordinates, reason and field paths only: the message and the raw id may quote agency data.
-      deps.logger.debug({ topic, partition, offset: m.offset, reason: result.reason, paths: result.paths }, 'rejected');
-      out.push(
-        deadLetterMessage(
-          deps.topics,
-          deps.registry,
-          deadLetterOf(
-            { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
-            { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
-          ),
-        ),
-      );
-      injectFrom(m, out[out.length - 1]!); // the dead letter continues the record's trace
-    }
-
-    // Only events that passed checks 1–7 are deduplicated (events.md): one round trip per chunk.
-    const verdicts = await deps.dedupe.mark(accepted.map((a) => ({ key: a.key, coordinates: a.coords })));
-    accepted.forEach((a, i) => {
-      if (verdicts[i] === 'duplicate') tally.duplicates++;
-      else {
-        tally.accepted++;
-        out.push(a.message);
-      }
-    });
-
-    const last = messages[messages.length - 1];
-    if (!last) return;
-    // A commit whose answer was lost is checked against the group's offset, never replayed blindly
+    // One chunk of a partition at a time, and only the records no earlier transaction committed: a
+    // kafkajs consumer that restarted itself may hand over a chunk an old handler is still
+    // committing; a commit whose answer was lost is checked, never replayed blindly
     // (packages/kafka TransactionalProducers.commitChunk).
-    const outcome = await deps.producers.commitChunk(deps.groupId, topic, partition, (BigInt(last.offset) + 1n).toString(), (tx) => tx.send(out));
-    if (outcome === 'committed-unacknowledged') deps.logger.warn({ topic, partition, offset: last.offset }, 'the commit failed but had taken effect: the chunk is not replayed');
+    const outcome = await deps.producers.commitChunk(deps.groupId, topic, partition, messages, async (tx, fresh) => {
+      const out: OutMessage[] = [];
+      const accepted: { message: OutMessage; key: string; coords: string }[] = [];
+      for (const m of fresh) {
+        const value = m.value ?? Buffer.alloc(0);
+        const result = normalize(value, topicAgency === undefined ? { agencies, ingestionTime } : { agencies, ingestionTime, topicAgency });
+        const coords = coordinates(topic, partition, m.offset);
+        if (result.ok) {
+          const message = canonicalEventMessage(deps.topics, deps.registry, result.event);
+          injectFrom(m, message); // the event continues the ingress record's trace (no-op when tracing is off)
+          accepted.push({ message, key: dedupeKey(result.event), coords });
+          continue;
+        }
+        tally.rejected.set(result.reason, (tally.rejected.get(result.reason) ?? 0) + 1);
+        // Coordinates, reason and field paths only: the message and the raw id may quote agency data.
+        deps.logger.debug({ topic, partition, offset: m.offset, reason: result.reason, paths: result.paths }, 'rejected');
+        out.push(
+          deadLetterMessage(
+            deps.topics,
+            deps.registry,
+            deadLetterOf(
+              { topic, partition, message: m, event: { id: result.id, source: result.source, type: result.type, agencyCode: topicAgency ?? null } },
+              { reason: result.reason, message: result.message, stage: 'normalizer', rejectedAt: ingestionTime.getTime() },
+            ),
+          ),
+        );
+        injectFrom(m, out[out.length - 1]!); // the dead letter continues the record's trace
+      }
+
+      // Only events that passed checks 1–7 are deduplicated (events.md): one round trip per chunk.
+      const verdicts = await deps.dedupe.mark(accepted.map((a) => ({ key: a.key, coordinates: a.coords })));
+      accepted.forEach((a, i) => {
+        if (verdicts[i] === 'duplicate') tally.duplicates++;
+        else {
+          tally.accepted++;
+          out.push(a.message);
+        }
+      });
+      await tx.send(out);
+    });
+    if (outcome === 'already-committed') return;
+    if (outcome === 'committed-unacknowledged') deps.logger.warn({ topic, partition, offset: messages.at(-1)?.offset }, 'the commit failed but had taken effect: the chunk is not replayed');
     timer();
     record(deps, topicAgency ?? 'unknown', tally, ctx, ingestionTime);
     if (topicAgency === undefined) return;

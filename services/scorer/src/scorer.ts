@@ -132,8 +132,9 @@ export function createScorer(deps: ScorerDeps) {
     if (!last) return;
     if (!deps.transactions) return processChunk(messages, ctx, deps.producer);
     const { producers, groupId } = deps.transactions;
-    // A commit whose answer was lost is checked against the group's offset, never replayed blindly.
-    const outcome = await producers.commitChunk(groupId, ctx.topic, ctx.partition, (BigInt(last.offset) + 1n).toString(), (tx) => processChunk(messages, ctx, tx));
+    // One chunk of a partition at a time, only what no earlier transaction committed; a commit whose
+    // answer was lost is checked, never replayed blindly (packages/kafka TransactionalProducers.commitChunk).
+    const outcome = await producers.commitChunk(groupId, ctx.topic, ctx.partition, messages, (tx, fresh) => processChunk([...fresh], ctx, tx));
     if (outcome === 'committed-unacknowledged') log.warn({ partition: ctx.partition, offset: last.offset }, 'the commit failed but had taken effect: the chunk is not replayed');
   }
 
