@@ -68,6 +68,8 @@ export class BatchConsumer {
   #stopping = false;
   #fatal = false;
   #stopped: Promise<void> | undefined;
+  /** Per `topic/partition`: the commit past a batch of transaction markers, awaited before its next chunk. */
+  readonly #markerCommits = new Map<string, Promise<void>>();
 
   constructor(options: BatchConsumerOptions) {
     this.#options = options;
@@ -92,6 +94,22 @@ export class BatchConsumer {
       this.#consumer.on(this.#consumer.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
     }
     if (onFetch) this.#consumer.on(this.#consumer.events.FETCH, () => onFetch());
+    if ((this.#options.commit ?? 'consumer') === 'none') {
+      // A batch of control records only (the commit markers a transactional producer writes after
+      // its records) never reaches the handler, so no transaction moves the group past them: kafkajs
+      // resolves it and commits only with autoCommit. Committed here instead, or the group's lag stays
+      // at 1 behind every marker forever. The next chunk of the partition waits for this commit, so
+      // the group's offset never goes back.
+      this.#consumer.on(this.#consumer.events.END_BATCH_PROCESS, (e) => {
+        const { topic, partition, batchSize, lastOffset } = e.payload;
+        if (batchSize !== 0) return;
+        const key = `${topic}/${partition}`;
+        const commit = this.#consumer
+          .commitOffsets([{ topic, partition, offset: (BigInt(lastOffset) + 1n).toString() }])
+          .catch((err: unknown) => this.#log.warn({ err, topic, partition }, 'committing past transaction markers failed (retried after the next batch)'));
+        this.#markerCommits.set(key, commit);
+      });
+    }
     this.#consumer.on(this.#consumer.events.CRASH, (e) => {
       this.#log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
       if (!e.payload.restart && !this.#stopping) this.#giveUp(e.payload.error);
@@ -123,6 +141,12 @@ export class BatchConsumer {
       heartbeat: () => payload.heartbeat(),
       isActive: () => payload.isRunning() && !payload.isStale() && !this.#stopping,
     };
+    const key = `${batch.topic}/${batch.partition}`;
+    const markers = this.#markerCommits.get(key);
+    if (markers) {
+      this.#markerCommits.delete(key);
+      await markers;
+    }
     for (let i = 0; i < batch.messages.length; i += size) {
       if (!ctx.isActive()) break;
       const chunk = batch.messages.slice(i, i + size);
@@ -145,6 +169,15 @@ export class BatchConsumer {
         this.#lag?.set({ group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
       }
       await payload.heartbeat();
+    }
+    // 'none' mode: the batch ended with transaction markers after its last record (the input is
+    // written in transactions): once every chunk committed, the group moves past them too, or its
+    // lag would stay at 1 behind every marker.
+    const lastRecord = batch.messages.at(-1)?.offset;
+    const end = batch.lastOffset();
+    if (!autoCommit && lastRecord !== undefined && ctx.isActive() && BigInt(end) > BigInt(lastRecord)) {
+      payload.resolveOffset(end);
+      await this.#consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(end) + 1n).toString() }]);
     }
   }
 

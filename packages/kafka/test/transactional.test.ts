@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { kafkaConnection, loadConfig } from '@ipasn/config';
-import { applyTopics, createKafka, readToEnd, TransactionalProducers, withAdmin } from '../src/index.js';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, readToEnd, TransactionalProducers, withAdmin } from '../src/index.js';
 
 const KAFKA = kafkaConnection(loadConfig(process.env));
 const kafka = createKafka({ ...KAFKA, clientId: 'kafka-transactional-test', logger: silentLogger() });
@@ -63,5 +63,45 @@ describe('TransactionalProducers.commitChunk (real Kafka)', () => {
     expect(seen).toEqual(offsets(0, 15).map((m) => m.offset));
     const committed = await withAdmin(kafka, (a) => a.groupOffsets(groupId, [input]));
     expect(committed.map((c) => c.offset)).toEqual(['15']);
+  }, 120_000);
+
+  it('a consumer that commits in transactions moves its group past the commit markers of its input (lag 0, not 1)', async () => {
+    const input = await topic();
+    const writer = new BatchProducer(kafka, { transactionalId: `test-${randomUUID()}` });
+    await writer.connect();
+    closers.push(() => writer.close());
+    const tx = await writer.transaction();
+    await tx.send(['a', 'b', 'c'].map((v) => ({ topic: input, key: v, value: Buffer.from(v) })));
+    await tx.commit();
+    const end = await withAdmin(kafka, (a) => a.topicOffsets(input));
+    // Three records and the transaction's commit marker.
+    expect(end.map((o) => o.high)).toEqual(['4']);
+
+    const groupId = `test-${randomUUID()}`;
+    const producers = new TransactionalProducers(kafka, `test-${randomUUID()}`);
+    closers.push(() => producers.closeAll());
+    const consumer = new BatchConsumer({
+      kafka,
+      groupId,
+      topics: [input],
+      logger: silentLogger(),
+      commit: 'none',
+      onFatal: (err) => {
+        throw err;
+      },
+      handler: async (messages, ctx) => {
+        await producers.commitChunk(groupId, ctx.topic, ctx.partition, messages, async () => {});
+      },
+    });
+    closers.push(() => consumer.stop());
+    await consumer.start();
+    const deadline = Date.now() + 60_000;
+    let committed = '';
+    while (Date.now() < deadline) {
+      committed = (await withAdmin(kafka, (a) => a.groupOffsets(groupId, [input])))[0]?.offset ?? '';
+      if (committed === '4') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(committed).toBe('4');
   }, 120_000);
 });
