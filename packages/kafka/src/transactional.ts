@@ -5,9 +5,13 @@
  * producer and aborts its open transaction: the classic (pre-KIP-447) exactly-once scheme, which
  * kafkajs supports.
  */
+import { IpasnError } from '@ipasn/errors';
 import { withAdmin } from './admin.js';
 import type { KafkaClient } from './client.js';
 import { BatchProducer, type ProducerTransaction } from './producer.js';
+
+/** kafkajs protocol errors of a producer whose sequence numbers or epoch no longer match the broker's. */
+const PRODUCER_STATE_ERRORS = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_ID_MAPPING', 'INVALID_TXN_STATE']);
 
 /**
  * How a chunk ended: committed; committed although the commit's answer was lost; or nothing to do,
@@ -81,8 +85,18 @@ export class TransactionalProducers {
     const last = messages.at(-1);
     if (!last) return 'already-committed';
     const nextOffset = BigInt(last.offset) + 1n;
-    const done = this.#done.get(key);
-    const fresh = done === undefined ? messages : messages.filter((m) => BigInt(m.offset) >= done);
+    let done = this.#done.get(key);
+    if (done === undefined) {
+      // This process's first chunk of the partition: the consumer's committed offset may be stale
+      // (kafkajs cannot ask for a stable one: a transaction of the previous owner may still be
+      // committing its offsets). Opening the producer settles that transaction (its initialisation
+      // waits for it or aborts it); the committed offset read after that is the real one.
+      await this.forPartition(topic, partition);
+      done = (await this.#committedOffset(groupId, topic, partition)) ?? 0n;
+      this.#done.set(key, done);
+    }
+    const floor = done;
+    const fresh = messages.filter((m) => BigInt(m.offset) >= floor);
     if (fresh.length === 0) return 'already-committed';
     const tx = await (await this.forPartition(topic, partition)).transaction();
     let committing = false;
@@ -101,6 +115,10 @@ export class TransactionalProducers {
         this.#done.set(key, nextOffset);
         return 'committed-unacknowledged';
       }
+      // The producer's own state went wrong (a leader change can leave its sequence numbers or
+      // epoch behind the broker's): the producer is replaced above, so the chunk can be tried again.
+      const type = (err as { type?: unknown }).type;
+      if (typeof type === 'string' && PRODUCER_STATE_ERRORS.has(type)) throw new IpasnError('KAFKA_PRODUCER_RESET', `transaction failed (${type}); the producer was replaced`, { retriable: true, cause: err });
       throw err;
     }
   }
@@ -108,9 +126,15 @@ export class TransactionalProducers {
   /** True when the group's committed offset of the partition is at or past `nextOffset`, once the partition's transactional id is settled again. */
   async #committedPast(groupId: string, topic: string, partition: number, nextOffset: bigint): Promise<boolean> {
     await this.forPartition(topic, partition);
+    const committed = await this.#committedOffset(groupId, topic, partition);
+    return committed !== null && committed >= nextOffset;
+  }
+
+  /** The group's committed offset of the partition (the next record to read), null when none. */
+  async #committedOffset(groupId: string, topic: string, partition: number): Promise<bigint | null> {
     const offsets = await withAdmin(this.kafka, (admin) => admin.groupOffsets(groupId, [topic]));
-    const committed = offsets.find((o) => o.topic === topic && o.partition === partition)?.offset;
-    return committed !== undefined && BigInt(committed) >= nextOffset;
+    const o = offsets.find((x) => x.topic === topic && x.partition === partition)?.offset;
+    return o === undefined || BigInt(o) < 0n ? null : BigInt(o);
   }
 
   async discard(topic: string, partition: number): Promise<void> {
