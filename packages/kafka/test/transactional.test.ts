@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { kafkaConnection, loadConfig } from '@ipasn/config';
-import { applyTopics, BatchConsumer, BatchProducer, createKafka, readToEnd, TransactionalProducers, withAdmin } from '../src/index.js';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, readToEnd, TransactionalProducers, withAdmin, type ProducerTransaction } from '../src/index.js';
 
 const KAFKA = kafkaConnection(loadConfig(process.env));
 const kafka = createKafka({ ...KAFKA, clientId: 'kafka-transactional-test', logger: silentLogger() });
@@ -36,7 +36,7 @@ describe('TransactionalProducers.commitChunk (real Kafka)', () => {
     const producers = new TransactionalProducers(kafka, `test-${randomUUID()}`);
     closers.push(() => producers.closeAll());
     const sent: string[][] = [];
-    const copy = (delayMs: number) => async (tx: Parameters<Parameters<TransactionalProducers['commitChunk']>[4]>[0], fresh: readonly { offset: string }[]) => {
+    const copy = (delayMs: number) => async (tx: ProducerTransaction, fresh: readonly { offset: string }[]) => {
       sent.push(fresh.map((m) => m.offset));
       await new Promise((r) => setTimeout(r, delayMs));
       await tx.send(fresh.map((m) => ({ topic: output, key: m.offset, value: Buffer.from(m.offset) })));
