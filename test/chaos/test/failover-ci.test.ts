@@ -7,11 +7,10 @@
  * and the active controller: afterwards nothing lost, nothing doubled, verify at 0, and no
  * service had to be restarted. FAILOVER_CI_EVENTS and FAILOVER_SEED change the size and the seed.
  *
- * NOT in the default suite: it runs only with IPASN_FAILOVER_CI=1. The 100,000-event run
- * (`npm run failover -- --seed 42 --events 100000`) still loses and doubles events on
- * ipasn.events after the partition leader's SIGKILL (docs/scaling.md, "Open: exactly once under a
- * partition leader's loss"); this variant passed its runs, but a test that can fail for a known,
- * unfixed reason must not decide whether a submission lands. Issue 18 stays open until it is fixed.
+ * In the default suite since the kafkajs send fix (docs/scaling.md, "Found and fixed": before it, a
+ * partition leader's loss doubled and lost records); IPASN_FAILOVER_CI=0 skips it for a quick local
+ * run. With 5,000 events the stream often drains before the controller's kill; the 100,000-event run
+ * (`npm run failover -- --seed 42 --events 100000`) is the full test.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -33,7 +32,7 @@ interface Report {
   mismatches: number;
 }
 
-describe.runIf(process.env['IPASN_FAILOVER_CI'] === '1')('failover, short variant (own 3-broker Kafka, Redis with Sentinel)', () => {
+describe.skipIf(process.env['IPASN_FAILOVER_CI'] === '0')('failover, short variant (own 3-broker Kafka, Redis with Sentinel)', () => {
   it(`${EVENTS} events through SIGKILLs of the Redis primary, the partition leader and the active controller: 0 mismatches, no service restarted`, async () => {
     const stateDir = join(REPO_ROOT, '.local', 'failover-ci');
     const reportFile = join(stateDir, 'ci-report.json');
