@@ -20,6 +20,29 @@ export async function pipelineProgress(groups: Groups, lines: number, events: nu
   }
 }
 
+/** How many ipasn.events records the scorer's group has not committed yet; undefined while the broker is away. */
+export async function scorerBacklog(groups: Groups): Promise<number | undefined> {
+  try {
+    const s = await groupProgress('ipasn-scorer', [groups.events]);
+    return s.reduce((n, p) => n + Math.max(0, p.end - Math.max(p.low, p.committed)), 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until the normalizer has processed every ingress message (retrying while the broker is back only partly). */
+export async function drainIngress(groups: Groups, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await waitForDrain('ipasn-normalizer', groups.ingress, Math.max(5_000, deadline - Date.now()), { settleMs: 3_000 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+  }
+}
+
 /** Waits until the three consumer groups have processed everything (retrying while the broker is back only partly). */
 export async function drainAll(groups: Groups, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
