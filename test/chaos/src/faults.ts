@@ -22,7 +22,7 @@ export interface FaultRecord {
 }
 
 export interface FlushRecord {
-  /** Waited for `ipasn publish` to end and the normalizer to drain before the flush (0 with --flush-mid-publish). */
+  /** Waited before the flush: for `ipasn publish` to end and the normalizer to drain (not with --flush-mid-publish), and for faults striking the scorer, projector, Redis or broker to recover. */
   waitedMs: number;
   /** When Redis was flushed, ms since the publish started. */
   flushedAtMs: number;
@@ -85,19 +85,13 @@ const REPAIRED: readonly ServiceName[] = ['scorer', 'projector'];
  * Redis flushed under the running pipeline (FLUSHALL as admin), then what an operator does by the
  * runbook (docs/runbooks.md, "redis-epoch"): see the scorer and the projector unready with
  * `redis-epoch` (asserted: the detection is under test), stop them, `ipasn rebuild`, start them.
- * Unless `flushMidPublish`, it waits for `ipasn publish` to end and the normalizer to drain first:
- * the flush takes the normalizer's dedupe marks, so a copy sent afterwards of an event admitted
- * before would be admitted again (docs/reliability.md, known gaps); the scorer and projector are
- * still behind then, so the flush hits them mid-stream.
+ * Unless `flushMidPublish`, runFaults waits for `ipasn publish` to end and the normalizer to drain
+ * first: the flush takes the normalizer's dedupe marks, so a copy sent afterwards of an event
+ * admitted before would be admitted again (docs/reliability.md, known gaps); the scorer and the
+ * projector are usually still behind then, so the flush hits them mid-stream (the report says how far).
  */
-async function flush(ctx: FaultContext): Promise<{ detail: string; recoveredMs: number; flush: FlushRecord }> {
+async function flush(ctx: FaultContext, waitedMs: number): Promise<{ detail: string; recoveredMs: number; flush: FlushRecord }> {
   if (!ctx.cliEnv) throw new Error('a Redis flush needs the CLI environment for ipasn rebuild');
-  const w = Date.now();
-  if (!ctx.flushMidPublish) {
-    await ctx.publishDone;
-    await ctx.ingressDrained?.();
-  }
-  const waitedMs = Date.now() - w;
   const scorerBacklog = await ctx.scorerBacklog?.();
   const keysBefore = await redisKeys();
   const t = Date.now();
@@ -126,13 +120,13 @@ async function flush(ctx: FaultContext): Promise<{ detail: string; recoveredMs: 
     .map(([n, ms]) => `${n} ${(ms / 1000).toFixed(1)} s`)
     .join(', ');
   const detail =
-    `${waitedMs > 0 ? `waited ${(waitedMs / 1000).toFixed(1)} s for the publish and the normalizer's drain; ` : ''}flushed at t=${((t - ctx.t0) / 1000).toFixed(1)} s, scorer ${scorerBacklog ?? '?'} events behind; ` +
+    `${waitedMs > 0 ? `waited ${(waitedMs / 1000).toFixed(1)} s (publish end, normalizer drained, other faults done); ` : ''}flushed at t=${((t - ctx.t0) / 1000).toFixed(1)} s, scorer ${scorerBacklog ?? '?'} events behind; ` +
     `${keysBefore ?? '?'} keys before, ${keysAfter ?? '?'} after; redis-epoch seen: ${detected}; repaired (stop, ipasn rebuild exit ${rebuilt.code} in ${(rebuildMs / 1000).toFixed(1)} s, start) in ${(repairMs / 1000).toFixed(1)} s`;
   return { detail, recoveredMs: Date.now() - t, flush: record };
 }
 
-async function strike(f: Fault, ctx: FaultContext): Promise<{ detail: string; recoveredMs: number; flush?: FlushRecord }> {
-  if (f.kind === 'flush') return flush(ctx);
+async function strike(f: Fault, ctx: FaultContext, waitedMs: number): Promise<{ detail: string; recoveredMs: number; flush?: FlushRecord }> {
+  if (f.kind === 'flush') return flush(ctx, waitedMs);
   if (f.kind === 'kill') {
     const r = await ctx.services.crash(f.service, ctx.readyTimeoutMs);
     return { detail: `pid ${r.pid}; restarted`, recoveredMs: r.readyMs };
@@ -189,24 +183,48 @@ export async function runFaults(plan: readonly Fault[], ctx: FaultContext): Prom
     }
   })();
   const chains = new Map<string, Promise<void>>();
+  // A flush repairs the scorer and the projector with Redis and the broker up: it runs alone among
+  // the faults on those (it waits for the ones striking, and they wait for it), without queueing
+  // behind their plan order, so that it strikes as soon as it is safe (the scorer still behind).
+  let exclusive: Promise<unknown> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+  const excludes = (f: Fault): boolean => f.kind !== 'kill' || f.service === 'scorer' || f.service === 'projector';
   const runs = plan.map((f, i) => {
-    // A flush repairs the scorer and projector and needs Redis and the broker up: no kill of those meanwhile.
-    const targets = f.kind === 'kill' ? [f.service] : f.kind === 'flush' ? ['flush', 'scorer', 'projector', 'redis', 'broker'] : [f.kind];
-    const run = Promise.all(targets.map((target) => chains.get(target) ?? Promise.resolve())).then(async () => {
+    const target = f.kind === 'kill' ? f.service : f.kind;
+    const run = (chains.get(target) ?? Promise.resolve()).then(async () => {
       while (current < f.at) await sleep(250);
       await sleep(f.delayMs);
       // `ipasn publish` does not survive a broker restart (it exits 1, "Connection error: connect
       // ECONNREFUSED", seed 162732672: docs/reliability.md), so the broker dies once everything is
       // sent, while the services' transactions are still open.
       if (f.kind === 'broker') await ctx.publishDone;
+      const w = Date.now();
+      if (f.kind === 'flush' && !ctx.flushMidPublish) {
+        await ctx.publishDone;
+        await ctx.ingressDrained?.();
+      }
+      if (f.kind === 'flush') {
+        while (exclusive || inFlight.size > 0) await Promise.allSettled([exclusive, ...inFlight]);
+      } else if (excludes(f)) {
+        while (exclusive) await exclusive.catch(() => undefined);
+      }
+      const waitedMs = Date.now() - w;
       const p = current;
       const atMs = Date.now() - ctx.t0;
       ctx.log(`fault ${i + 1}/${plan.length} at ${(atMs / 1000).toFixed(1)} s (progress ${(p * 100).toFixed(1)}%): ${describeFault(f)}`);
-      const r = await strike(f, ctx);
+      const striking = strike(f, ctx, waitedMs);
+      if (f.kind === 'flush') {
+        exclusive = striking;
+        void striking.catch(() => undefined).finally(() => (exclusive = undefined));
+      } else if (excludes(f)) {
+        inFlight.add(striking);
+        void striking.catch(() => undefined).finally(() => inFlight.delete(striking));
+      }
+      const r = await striking;
       ctx.log(`  fault ${i + 1}: ${r.detail}; ready again after ${(r.recoveredMs / 1000).toFixed(1)} s`);
       done.push({ fault: describeFault(f), atMs, progress: p, ...r });
     });
-    for (const target of targets) chains.set(target, run);
+    chains.set(target, run);
     return run;
   });
   try {

@@ -3,7 +3,7 @@
  * topics over the lines sent) and the scorer's (committed offsets on ipasn.events over the events
  * declared). Committed offsets survive crashes, so progress never goes back when a service dies.
  */
-import { committedTotal, groupProgress, waitForDrain } from '@ipasn/e2e';
+import { committedTotal, groupProgress, sleep, waitForDrain } from '@ipasn/e2e';
 
 export interface Groups {
   ingress: string[];
@@ -22,12 +22,15 @@ export async function pipelineProgress(groups: Groups, lines: number, events: nu
 
 /** How many ipasn.events records the scorer's group has not committed yet; undefined while the broker is away. */
 export async function scorerBacklog(groups: Groups): Promise<number | undefined> {
-  try {
-    const s = await groupProgress('ipasn-scorer', [groups.events]);
-    return s.reduce((n, p) => n + Math.max(0, p.end - Math.max(p.low, p.committed)), 0);
-  } catch {
-    return undefined;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      const s = await groupProgress('ipasn-scorer', [groups.events]);
+      return s.reduce((n, p) => n + Math.max(0, p.end - Math.max(p.low, p.committed)), 0);
+    } catch {
+      await sleep(1_000); // the broker is back only partly
+    }
   }
+  return undefined;
 }
 
 /** Waits until the normalizer has processed every ingress message (retrying while the broker is back only partly). */
