@@ -69,6 +69,10 @@ describe('Redis: one ACL user per service', () => {
     // The scorer keeps the held-events index beside the states (one Lua script writes both); the others may not.
     expect(await attempt(() => as('scorer').hset(`${ns}held:nips`, '199001012020121001', '{"3004":1}'))).toBe('1');
     expect(await attempt(() => as('projector').hset(`${ns}held:nips`, '199001012020121001', '{}'))).toBe('NOPERM');
+    // `ipasn rebuild` (cli) drops and replays the employee states and the held index (docs/runbooks.md, redis-epoch).
+    expect(await attempt(() => as('cli').set(`${ns}emp:199001012020121002`, '1|x'))).toBe('OK');
+    expect(await attempt(() => as('cli').unlink(`${ns}emp:199001012020121002`))).toBe('1');
+    expect(await attempt(() => as('cli').hset(`${ns}held:nips`, '199001012020121002', '{}'))).toBe('1');
     for (const c of cases) {
       const redis = as(c.user);
       expect(await attempt(() => redis.set(c.own, '1')), `${c.user} on ${c.own}`).toBe('OK');

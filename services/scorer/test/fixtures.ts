@@ -1,7 +1,7 @@
 /** An in-process scorer over real Kafka and Redis, in a private namespace (topics and keys). */
 import { randomUUID } from 'node:crypto';
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, readTopicFile, withAdmin, type KafkaClient, type TransactionalProducers } from '@ipasn/kafka';
+import { applyTopics, BatchConsumer, BatchProducer, createKafka, expandTopics, readTopicFile, TransactionalProducers, withAdmin, type KafkaClient } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { canonicalEventMessage, topicNames, type TopicNames } from '@ipasn/pipeline';
 import { KeyedTimers } from '@ipasn/queue';
@@ -135,6 +135,103 @@ export async function startHarness(clock: () => number = Date.now, hold?: HoldLi
       if (keys.length > 0) await redis.del(...keys);
       await closeRedis(queueRedis);
       await closeRedis(redis);
+    },
+  };
+}
+
+/**
+ * One more scorer instance over a harness's namespace, wired as the service runs it
+ * (services/scorer/src/main.ts): its own Redis connections, producer, state store and KeyedTimers
+ * (same queue and prefix as the harness's, so the instances share the timers), and a member of the
+ * consumer group `groupId` on the namespace's ipasn.events whose chunks commit in per-partition
+ * transactions. Instances in the same group split the partitions between them.
+ */
+export interface Instance {
+  name: string;
+  scorer: Scorer;
+  timers: KeyedTimers;
+  /** The ipasn.events partitions this member was last assigned. */
+  partitions: number[];
+  /** How many chunks (and messages) this member handled. */
+  handled: { chunks: number; messages: number };
+  /** Starts this instance's timer worker (handleTick on each due key), and counts the ticks it ran. */
+  startTimers(): void;
+  ticks: string[];
+  /** Stops consuming and the timer worker, then closes its connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startInstance(h: Harness, name: string, groupId: string, clock: () => number): Promise<Instance> {
+  const logger = silentLogger();
+  const kafka = createKafka({ ...KAFKA, clientId: `scorer-test-${name}`, logger });
+  const redis = createRedis({ ...REDIS, logger });
+  const queueRedis = createRedis({ ...REDIS, logger, maxRetriesPerRequest: null });
+  const producer = new BatchProducer(kafka);
+  await producer.connect();
+  const producers = new TransactionalProducers(kafka, groupId);
+  const timers = new KeyedTimers({ connection: queueRedis, queueName: 'ticks', prefix: `${h.ns}bull`, logger, now: clock });
+  const store = await StateStore.open(redis, h.ns);
+  const scorer = createScorer({
+    topics: h.topics,
+    transactions: { producers, groupId },
+    registry: h.registry,
+    store,
+    producer,
+    timers,
+    ruleSets: h.ruleSets.all,
+    metrics: scorerMetrics(createRegistry(`scorer-test-${name}`)),
+    logger,
+    clock,
+  });
+  const handled = { chunks: 0, messages: 0 };
+  const ticks: string[] = [];
+  let partitions: number[] = [];
+  const consumer = new BatchConsumer({
+    kafka,
+    groupId,
+    topics: [h.topics.events],
+    logger,
+    fromBeginning: true,
+    commit: 'none',
+    onFatal: (err) => {
+      throw err;
+    },
+    onAssignment: (assignment) => {
+      partitions = assignment[h.topics.events] ?? [];
+    },
+    handler: async (messages, ctx) => {
+      await scorer.handleChunk(messages, ctx);
+      handled.chunks++;
+      handled.messages += messages.length;
+    },
+  });
+  await consumer.start();
+  let closing: Promise<void> | undefined;
+  return {
+    name,
+    scorer,
+    timers,
+    get partitions() {
+      return partitions;
+    },
+    handled,
+    ticks,
+    startTimers() {
+      timers.start(async ({ key }) => {
+        ticks.push(key);
+        await scorer.handleTick(key);
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await consumer.stop();
+        await timers.close();
+        await producers.closeAll();
+        await producer.close();
+        await closeRedis(queueRedis);
+        await closeRedis(redis);
+      })();
+      return closing;
     },
   };
 }

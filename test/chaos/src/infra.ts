@@ -75,6 +75,16 @@ export async function redisKeys(): Promise<number | undefined> {
   }
 }
 
+/** FLUSHALL as the admin user: Redis as if it came back empty (every key of every user gone). */
+export async function flushRedis(): Promise<void> {
+  const redis = testRedis();
+  try {
+    await redis.flushall();
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** What Redis logged about loading its data at its last start (the AOF lines). */
 export function redisLoadLog(): string[] {
   const file = join(STATE_DIR, 'redis', 'redis.log');

@@ -8,6 +8,10 @@
  *   --kills K        SIGKILLs of service instances (default 15, each service at least 3 times)
  *   --min-per-service M   (default 3; the CI variant: 1)
  *   --no-broker / --no-redis   leave out the broker or the Redis restart
+ *   --flush-redis   also flush Redis (FLUSHALL) once, then repair by the runbook: scorer and projector
+ *                    must report `redis-epoch`; stop them, `ipasn rebuild`, start them. It waits for the
+ *                    publish to end and the normalizer to drain first (the flush takes the dedupe marks)
+ *   --flush-mid-publish   with --flush-redis: flush at the planned point even while the publish goes on
  *   --instances N    processes per stream service (normalizer, scorer, projector; default 1): with
  *                    2, the kills hit the first of each while the second shares the partitions
  *   --json FILE      also write the report as JSON
@@ -25,7 +29,7 @@ import { declared } from './expect.js';
 import { runFaults } from './faults.js';
 import { STATE_DIR } from './infra.js';
 import { faultPlan } from './plan.js';
-import { drainAll, pipelineProgress } from './progress.js';
+import { drainAll, drainIngress, pipelineProgress, scorerBacklog } from './progress.js';
 import { formatReport, mismatchCount, type Report } from './report.js';
 import { ServiceSet } from './services.js';
 
@@ -40,6 +44,8 @@ const { values: args } = parseArgs({
     'min-per-service': { type: 'string', default: '3' },
     'no-broker': { type: 'boolean', default: false },
     'no-redis': { type: 'boolean', default: false },
+    'flush-redis': { type: 'boolean', default: false },
+    'flush-mid-publish': { type: 'boolean', default: false },
     instances: { type: 'string', default: '1' },
     json: { type: 'string' },
   },
@@ -51,7 +57,7 @@ const minPerService = Number(args['min-per-service']);
 const instances = Number(args.instances);
 if (![events, seed, kills, minPerService, instances].every(Number.isSafeInteger) || instances < 1) throw new Error('--events, --seed, --kills, --min-per-service and --instances are integers (--instances ≥ 1)');
 const secrets = process.env['IPASN_SECRETS_DIR'] ?? join(STATE_DIR, 'secrets');
-const command = `npm run chaos -- --seed ${seed} --events ${events} --kills ${kills} --min-per-service ${minPerService}${args['no-broker'] ? ' --no-broker' : ''}${args['no-redis'] ? ' --no-redis' : ''}${instances > 1 ? ` --instances ${instances}` : ''}`;
+const command = `npm run chaos -- --seed ${seed} --events ${events} --kills ${kills} --min-per-service ${minPerService}${args['no-broker'] ? ' --no-broker' : ''}${args['no-redis'] ? ' --no-redis' : ''}${args['flush-redis'] ? ' --flush-redis' : ''}${args['flush-mid-publish'] ? ' --flush-mid-publish' : ''}${instances > 1 ? ` --instances ${instances}` : ''}`;
 log(`seed ${seed}; repeat with: ${command}`);
 
 async function main(): Promise<number> {
@@ -68,8 +74,15 @@ async function main(): Promise<number> {
   const topics = topicNames('');
   const groups = { ingress: Agencies.default().all.map((a) => topics.ingress(a.code)), events: topics.events, scores: topics.scores };
   const approxEvents = stream.summary.lines - stream.summary.duplicates - stream.summary.rejects.total;
-  const plan = faultPlan({ seed, kills, minPerService, broker: !args['no-broker'], redis: !args['no-redis'], from: 0.05, to: 0.85 });
+  const plan = faultPlan({ seed, kills, minPerService, broker: !args['no-broker'], redis: !args['no-redis'], flush: args['flush-redis'], from: 0.05, to: 0.85 });
 
+  const cliAdmin = {
+    KAFKA_SASL_USERNAME: 'cli-admin',
+    KAFKA_SASL_PASSWORD_FILE: join(secrets, 'kafka', 'users', 'cli-admin.password'),
+    REDIS_USERNAME: 'cli',
+    REDIS_PASSWORD_FILE: join(secrets, 'redis', 'cli.password'),
+    SCORING_AS_OF: AS_OF,
+  };
   log(`starting normalizer, scorer, projector (${instances} of each) and console (each as its own principal)`);
   const services = await ServiceSet.start({ SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' }, secrets, logs, instances);
   const rejectsFile = join(work, 'publish-rejects.ndjson');
@@ -84,7 +97,13 @@ async function main(): Promise<number> {
   }, 30_000);
   let faults;
   try {
-    faults = await runFaults(plan, { services, t0: t, progress: () => pipelineProgress(groups, stream.summary.lines, approxEvents), log, readyTimeoutMs: 600_000, publishDone: publishing });
+    faults = await runFaults(plan, { services, t0: t, progress: () => pipelineProgress(groups, stream.summary.lines, approxEvents), log, readyTimeoutMs: 600_000,
+      publishDone: publishing,
+      cliEnv: cliAdmin,
+      ingressDrained: () => drainIngress(groups, 60 * 60_000),
+      scorerBacklog: () => scorerBacklog(groups),
+      flushMidPublish: args['flush-mid-publish'],
+    });
     const published = await publishing;
     if (published.code !== 0) throw new Error(`ipasn publish exited ${published.code}: ${published.out.slice(-2_000)}`);
     log('publish done, faults done: waiting for the drain');
@@ -99,13 +118,6 @@ async function main(): Promise<number> {
   await services.untilReady('console', 60_000).catch(() => (consoleReady = false));
 
   log('checking: ipasn verify, ipasn.dlq, ipasn.events, ipasn.scores');
-  const cliAdmin = {
-    KAFKA_SASL_USERNAME: 'cli-admin',
-    KAFKA_SASL_PASSWORD_FILE: join(secrets, 'kafka', 'users', 'cli-admin.password'),
-    REDIS_USERNAME: 'cli',
-    REDIS_PASSWORD_FILE: join(secrets, 'redis', 'cli.password'),
-    SCORING_AS_OF: AS_OF,
-  };
   const v = await cli(['verify'], cliAdmin);
   const verifySummary = v.out.split('\n').filter((l) => /^(verify as of|OK:|FAILED| {2}MISMATCH)/u.test(l)).slice(0, 6).join(' / ');
   const d = await declared(stream.file, stream.expectFile, rejectsFile);

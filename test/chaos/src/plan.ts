@@ -11,7 +11,9 @@ export const SERVICES: readonly ServiceName[] = ['normalizer', 'scorer', 'projec
 export type Fault =
   | { kind: 'kill'; service: ServiceName; at: number; delayMs: number }
   | { kind: 'broker'; at: number; delayMs: number }
-  | { kind: 'redis'; at: number; delayMs: number };
+  | { kind: 'redis'; at: number; delayMs: number }
+  /** FLUSHALL on the run's Redis, then the runbook's repair (docs/runbooks.md, `redis-epoch`). */
+  | { kind: 'flush'; at: number; delayMs: number };
 
 /** The seeded PRNG of the harness (@ipasn/e2e), re-exported for the plan's tests. */
 export { prng };
@@ -23,6 +25,8 @@ export interface PlanOptions {
   minPerService: number;
   broker: boolean;
   redis: boolean;
+  /** One Redis flush (`--flush-redis`); off by default. Off, the plan is the same as without the option. */
+  flush?: boolean;
   /** Faults fire between these shares of the progress. */
   from: number;
   to: number;
@@ -33,9 +37,10 @@ export function faultPlan(o: PlanOptions): Fault[] {
   const targets: ServiceName[] = [];
   for (const s of SERVICES) for (let i = 0; i < o.minPerService && targets.length < o.kills; i++) targets.push(s);
   while (targets.length < o.kills) targets.push(SERVICES[Math.floor(random() * 3)]!); // the extra kills go to the stream's services
-  const kinds: ({ kind: 'kill'; service: ServiceName } | { kind: 'broker' } | { kind: 'redis' })[] = targets.map((service) => ({ kind: 'kill', service }));
+  const kinds: ({ kind: 'kill'; service: ServiceName } | { kind: 'broker' } | { kind: 'redis' } | { kind: 'flush' })[] = targets.map((service) => ({ kind: 'kill', service }));
   if (o.broker) kinds.push({ kind: 'broker' });
   if (o.redis) kinds.push({ kind: 'redis' });
+  if (o.flush) kinds.push({ kind: 'flush' });
   // Fisher–Yates, then increasing points: the order of the faults is random too.
   for (let i = kinds.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -46,5 +51,6 @@ export function faultPlan(o: PlanOptions): Fault[] {
 }
 
 export function describeFault(f: Fault): string {
-  return f.kind === 'kill' ? `SIGKILL ${f.service}` : f.kind === 'broker' ? 'SIGKILL the Kafka broker' : 'SIGKILL Redis';
+  if (f.kind === 'kill') return `SIGKILL ${f.service}`;
+  return f.kind === 'broker' ? 'SIGKILL the Kafka broker' : f.kind === 'redis' ? 'SIGKILL Redis' : 'FLUSHALL Redis';
 }

@@ -139,6 +139,36 @@ export class ServiceSet {
     return { pid, readyMs: Date.now() - t };
   }
 
+  /** Every process of these services (extra instances included). */
+  #all(names: readonly ServiceName[]): Supervised[] {
+    return [...names.map((n) => this.#services.get(n)!), ...this.#extras.filter((e) => names.includes(e.handle.name))];
+  }
+
+  /** An operator's stop (SIGTERM) of every process of these services; the supervisor leaves them stopped until `resume`. */
+  async hold(names: readonly ServiceName[]): Promise<void> {
+    const all = this.#all(names);
+    for (const s of all) s.killing = true;
+    await Promise.all(all.map((s) => s.handle.kill('SIGTERM', 60_000)));
+  }
+
+  /** Starts every process of these services again (after `hold`) and waits until each is ready; the milliseconds it took. */
+  async resume(names: readonly ServiceName[], readyTimeoutMs: number): Promise<number> {
+    const t = Date.now();
+    const all = this.#all(names);
+    try {
+      for (const s of all) await s.handle.restart({ waitReady: false });
+    } finally {
+      for (const s of all) s.killing = false;
+    }
+    await Promise.all([...names.map((n) => this.untilReady(n, readyTimeoutMs)), ...this.#extras.filter((e) => names.includes(e.handle.name)).map((e) => e.handle.waitReady(readyTimeoutMs))]);
+    return Date.now() - t;
+  }
+
+  /** Every process of the service, the first one first (for probing /readyz). */
+  handles(name: ServiceName): ServiceHandle[] {
+    return this.#all([name]).map((s) => s.handle);
+  }
+
   /** Every service still running (none gave up for good). */
   get running(): ServiceName[] {
     return SERVICES.filter((n) => this.handle(n).running);

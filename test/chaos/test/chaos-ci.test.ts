@@ -1,7 +1,9 @@
 /**
  * The short chaos variant of the test suite (docs/reliability.md): `npm run chaos` with 100,000
- * events and 6 faults — one SIGKILL of each service (the console included), one of the Kafka broker
- * while a transaction is open, one of Redis — on its OWN broker and Redis (test/chaos/chaos.sh: its
+ * events and 7 faults — one SIGKILL of each service (the console included), one of the Kafka broker
+ * while a transaction is open, one of Redis, and one Redis flush (`--flush-redis`: the scorer and the
+ * projector must report `redis-epoch`, then the runbook's repair: stop them, `ipasn rebuild`, start
+ * them) — on its OWN broker and Redis (test/chaos/chaos.sh: its
  * own state dir and ports, KAFKA_PORT + 100 and REDIS_PORT + 100 unless CHAOS_* say otherwise), never
  * the shared test broker the other tests use. The run's report must count 0 mismatches: nothing lost,
  * nothing doubled, every reject with its reason, scores equal to `ipasn score`, ipasn verify at 0.
@@ -18,7 +20,11 @@ const MINUTES = 60_000;
 
 interface Report {
   seed: number;
-  faults: { fault: string; detail: string }[];
+  faults: {
+    fault: string;
+    detail: string;
+    flush?: { keysBefore?: number; keysAfter?: number; detectMs: Record<string, number>; rebuildExit: number; scorerBacklog?: number };
+  }[];
   eventsCheck: { records: number; unique: number; declared: number; duplicates: number; aborted: number };
   dlqCheck: { records: number; duplicates: number; wrongReason: number; missing: number };
   scoresCheck: { compared: number; mismatches: number };
@@ -28,10 +34,10 @@ interface Report {
 }
 
 describe('chaos, short variant (own broker and Redis)', () => {
-  it(`${EVENTS} events through 4 service SIGKILLs, a broker SIGKILL inside a transaction and a Redis SIGKILL: 0 mismatches`, async () => {
+  it(`${EVENTS} events through 4 service SIGKILLs, a broker SIGKILL inside a transaction, a Redis SIGKILL and a Redis flush: 0 mismatches`, async () => {
     const stateDir = join(REPO_ROOT, '.local', 'chaos-ci');
     const reportFile = join(stateDir, 'ci-report.json');
-    const args = ['test/chaos/chaos.sh', '--events', String(EVENTS), '--kills', '4', '--min-per-service', '1', '--json', reportFile];
+    const args = ['test/chaos/chaos.sh', '--events', String(EVENTS), '--kills', '4', '--min-per-service', '1', '--flush-redis', '--json', reportFile];
     if (process.env['CHAOS_SEED']) args.push('--seed', process.env['CHAOS_SEED']);
     const kafkaPort = Number(process.env['KAFKA_PORT'] ?? 19_092) + 100;
     const redisPort = Number(process.env['REDIS_PORT'] ?? 16_379) + 100;
@@ -56,7 +62,13 @@ describe('chaos, short variant (own broker and Redis)', () => {
     });
     expect(code, output.slice(-4_000)).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-    expect(report.faults.map((f) => f.fault).sort()).toEqual(['SIGKILL Redis', 'SIGKILL console', 'SIGKILL normalizer', 'SIGKILL projector', 'SIGKILL scorer', 'SIGKILL the Kafka broker']);
+    expect(report.faults.map((f) => f.fault).sort()).toEqual(['FLUSHALL Redis', 'SIGKILL Redis', 'SIGKILL console', 'SIGKILL normalizer', 'SIGKILL projector', 'SIGKILL scorer', 'SIGKILL the Kafka broker']);
+    // The flush emptied Redis, both services saw it (redis-epoch), and the rebuild succeeded.
+    const flush = report.faults.find((f) => f.fault === 'FLUSHALL Redis')?.flush;
+    expect(flush?.keysBefore).toBeGreaterThan(0);
+    expect(flush?.keysAfter).toBeLessThan(flush!.keysBefore!);
+    expect(Object.keys(flush!.detectMs).sort()).toEqual(['projector', 'scorer']);
+    expect(flush?.rebuildExit).toBe(0);
     expect(report.verify.exitCode).toBe(0);
     expect(report.eventsCheck.records).toBeGreaterThan(0.9 * EVENTS);
     expect(report.eventsCheck.unique).toBe(report.eventsCheck.declared);

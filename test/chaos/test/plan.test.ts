@@ -30,4 +30,12 @@ describe('faultPlan', () => {
     const plan = faultPlan({ ...base, kills: 4, minPerService: 1 });
     expect(plan.map((f) => (f.kind === 'kill' ? f.service : f.kind)).sort()).toEqual(['broker', 'console', 'normalizer', 'projector', 'redis', 'scorer']);
   });
+
+  it('--flush-redis adds one flush; without it the plan is unchanged', () => {
+    expect(faultPlan({ ...base, flush: false })).toEqual(faultPlan(base));
+    const plan = faultPlan({ ...base, kills: 4, minPerService: 1, flush: true });
+    expect(plan.map((f) => (f.kind === 'kill' ? f.service : f.kind)).sort()).toEqual(['broker', 'console', 'flush', 'normalizer', 'projector', 'redis', 'scorer']);
+    const points = plan.map((f) => f.at);
+    expect(points).toEqual([...points].sort((a, b) => a - b));
+  });
 });
