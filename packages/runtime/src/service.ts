@@ -77,6 +77,22 @@ export interface ServiceRuntime {
   startOps(readiness: Record<string, () => boolean | Promise<boolean>>, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }>;
 }
 
+/** The gauges of `watchEpoch` (a function so infra/observability can list them as exported). */
+export function redisGuardGauges(metrics: Registry): { epochOk: Gauge; behind: Gauge } {
+  return {
+    epochOk: new Gauge({
+      name: 'ipasn_redis_epoch_ok',
+      help: "1 while Redis holds the epoch marker this service started with; 0 once it is gone or replaced (Redis came back empty or was rebuilt): the service stopped consuming, run ipasn rebuild and restart it",
+      registers: [metrics],
+    }),
+    behind: new Gauge({
+      name: 'ipasn_redis_behind',
+      help: "1 once Redis was found behind this service's consumer group (a partition committed past the applied offset Redis holds: Redis came back behind, its last writes lost): the service stopped consuming, run ipasn rebuild and restart it; 0 otherwise",
+      registers: [metrics],
+    }),
+  };
+}
+
 export function serviceRuntime(name: string, config: BaseConfig, options: ServiceOptions): ServiceRuntime {
   const env = options.env ?? process.env;
   const logger = createLogger({ service: name, level: config.LOG_LEVEL });
@@ -128,16 +144,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
     fatal,
     async watchEpoch(o) {
       const log = logger.child({ component: 'redis-epoch' });
-      const gauge = new Gauge({
-        name: 'ipasn_redis_epoch_ok',
-        help: "1 while Redis holds the epoch marker this service started with; 0 once it is gone or replaced (Redis came back empty or was rebuilt): the service stopped consuming, run ipasn rebuild and restart it",
-        registers: [metrics],
-      });
-      const behindGauge = new Gauge({
-        name: 'ipasn_redis_behind',
-        help: "1 once Redis was found behind this service's consumer group (a partition committed past the applied offset Redis holds: Redis came back behind, its last writes lost): the service stopped consuming, run ipasn rebuild and restart it; 0 otherwise",
-        registers: [metrics],
-      });
+      const { epochOk: gauge, behind: behindGauge } = redisGuardGauges(metrics);
       // A coordinator still loading (a broker just started) is retried.
       const committed = async () => {
         for (let attempt = 1; ; attempt++) {
