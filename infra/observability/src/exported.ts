@@ -9,7 +9,7 @@ import { consumerLagGauge } from '@ipasn/kafka';
 import { silentLogger } from '@ipasn/logger';
 import { normalizerMetrics } from '@ipasn/normalizer';
 import { projectorMetrics } from '@ipasn/projector';
-import { createRegistry, startOpsServer, type Registry } from '@ipasn/runtime';
+import { createRegistry, redisGuardGauges, startOpsServer, type Registry } from '@ipasn/runtime';
 import { scorerMetrics } from '@ipasn/scorer';
 
 /** What the scrape of one exposition yields: names of every TYPE line, histogram series expanded. */
@@ -43,9 +43,11 @@ function serviceRegistries(): Registry[] {
   const scorer = createRegistry('scorer');
   scorerMetrics(scorer);
   consumerLagGauge(scorer);
+  redisGuardGauges(scorer);
   const projector = createRegistry('projector');
   projectorMetrics(projector);
   consumerLagGauge(projector);
+  redisGuardGauges(projector);
   const consoleRegistry = createRegistry('console');
   const empty = { read: () => Promise.resolve(new Map()), get: () => Promise.resolve({ groups: [] }) };
   consoleMetrics(consoleRegistry, { stale: empty, lag: empty } as unknown as Parameters<typeof consoleMetrics>[1]);

@@ -39,7 +39,7 @@ describe('alerting and recording rules', () => {
     const doc = parse(readFileSync(RULES_TEST_FILE, 'utf8')) as { tests: { alert_rule_test?: AlertTest[] }[] };
     const cases = doc.tests.flatMap((t) => t.alert_rule_test ?? []);
     const alerts = readRules().flatMap((r) => (r.alert ? [r.alert] : []));
-    expect(alerts.length).toBe(7);
+    expect(alerts.length).toBe(8);
     for (const a of alerts) {
       const mine = cases.filter((c) => c.alertname === a);
       expect(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${a} fires somewhere`).toBe(true);

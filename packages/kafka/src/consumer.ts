@@ -52,6 +52,15 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** Commit through the consumer (default) or not at all (the handler commits in a transaction). */
   commit?: 'consumer' | 'none';
+  /**
+   * Awaited before every offset this consumer commits (a chunk's, or past transaction markers), with
+   * the offset to commit: e.g. to record in Redis what its state reflects first
+   * (docs/reliability.md, "Redis that comes back behind"). A throw means: do not commit. With it,
+   * kafkajs's own auto-commit is off (it would commit past markers without asking) and the runner
+   * commits each chunk itself. A handler that commits in its own transaction (`commit: 'none'`)
+   * calls the hook itself before that commit.
+   */
+  beforeCommit?: (topic: string, partition: number, offset: string) => Promise<void>;
   /** Called after every rebalance with this member's partitions per topic. */
   onAssignment?: (assignment: Record<string, number[]>) => void;
   /** Called after every completed fetch request (e.g. to know a new group has taken its start position). */
@@ -94,7 +103,8 @@ export class BatchConsumer {
       this.#consumer.on(this.#consumer.events.GROUP_JOIN, (e) => onAssignment(e.payload.memberAssignment));
     }
     if (onFetch) this.#consumer.on(this.#consumer.events.FETCH, () => onFetch());
-    if ((this.#options.commit ?? 'consumer') === 'none') {
+    const { beforeCommit } = this.#options;
+    if ((this.#options.commit ?? 'consumer') === 'none' || beforeCommit) {
       // A batch of control records only (the commit markers a transactional producer writes after
       // its records) never reaches the handler, so no transaction moves the group past them: kafkajs
       // resolves it and commits only with autoCommit. Committed here instead, or the group's lag stays
@@ -104,8 +114,9 @@ export class BatchConsumer {
         const { topic, partition, batchSize, lastOffset } = e.payload;
         if (batchSize !== 0) return;
         const key = `${topic}/${partition}`;
-        const commit = this.#consumer
-          .commitOffsets([{ topic, partition, offset: (BigInt(lastOffset) + 1n).toString() }])
+        const offset = (BigInt(lastOffset) + 1n).toString();
+        const commit = (beforeCommit ? beforeCommit(topic, partition, offset) : Promise.resolve())
+          .then(() => this.#consumer.commitOffsets([{ topic, partition, offset }]))
           .catch((err: unknown) => this.#log.warn({ err, topic, partition }, 'committing past transaction markers failed (retried after the next batch)'));
         this.#markerCommits.set(key, commit);
       });
@@ -119,7 +130,8 @@ export class BatchConsumer {
     await this.#consumer.subscribe({ topics, fromBeginning: fromBeginning ?? true });
     const autoCommit = (this.#options.commit ?? 'consumer') === 'consumer';
     await this.#consumer.run({
-      autoCommit,
+      // With a beforeCommit hook every commit goes through #eachBatch or the marker listener above.
+      autoCommit: autoCommit && !beforeCommit,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.#eachBatch(payload, autoCommit),
@@ -160,11 +172,22 @@ export class BatchConsumer {
       }
       const last = chunk[chunk.length - 1];
       if (last) {
+        const next = (BigInt(last.offset) + 1n).toString();
+        if (autoCommit && this.#options.beforeCommit) {
+          try {
+            await this.#options.beforeCommit(batch.topic, batch.partition, next);
+          } catch (err) {
+            if (isRetriable(err)) throw err;
+            this.#giveUp(err instanceof Error ? err : new Error(String(err)));
+            return;
+          }
+        }
         // Resolving also moves kafkajs's fetch position; without it the batch would be fetched again.
         payload.resolveOffset(last.offset);
         // Commit what the chunk processed now, so a stop or crash replays at most one chunk. In
         // 'none' mode the handler has committed the offsets inside its transaction.
-        if (autoCommit) await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+        // With a beforeCommit hook, exactly the offset the hook saw (kafkajs may have resolved past markers).
+        if (autoCommit) await payload.commitOffsetsIfNecessary(this.#options.beforeCommit ? { topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] } : payload.uncommittedOffsets());
         const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
         this.#lag?.set({ group: this.#options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
       }
@@ -175,9 +198,11 @@ export class BatchConsumer {
     // lag would stay at 1 behind every marker.
     const lastRecord = batch.messages.at(-1)?.offset;
     const end = batch.lastOffset();
-    if (!autoCommit && lastRecord !== undefined && ctx.isActive() && BigInt(end) > BigInt(lastRecord)) {
+    if ((!autoCommit || this.#options.beforeCommit) && lastRecord !== undefined && ctx.isActive() && BigInt(end) > BigInt(lastRecord)) {
+      const offset = (BigInt(end) + 1n).toString();
+      await this.#options.beforeCommit?.(batch.topic, batch.partition, offset);
       payload.resolveOffset(end);
-      await this.#consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(end) + 1n).toString() }]);
+      await this.#consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]);
     }
   }
 

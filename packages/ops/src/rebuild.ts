@@ -8,10 +8,15 @@
  *      the same core, key layout and codec), emitting nothing;
  *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
  *      Lua script as the projector;
- *   4. write a new epoch marker (`<prefix>epoch`, @ipasn/redis epoch.ts) with what was replayed:
+ *   4. write the applied offsets (`<prefix>applied`, @ipasn/redis applied.ts): the end offsets of
+ *      ipasn.events it replayed to (the states), and of ipasn.scores when it started reading
+ *      ipasn.scores.latest (the aggregates: the scorer writes both topics in one transaction), so
+ *      that the consumer groups' committed offsets, which a stopped scorer and projector left at or
+ *      below them, pass the services' "Redis behind" check;
+ *   5. write a new epoch marker (`<prefix>epoch`, @ipasn/redis epoch.ts) with what was replayed:
  *      a scorer or projector that started before the rebuild sees it changed and stops; one
  *      started after adopts it;
- *   5. verify.
+ *   6. verify.
  *
  * The scorer and the projector must be stopped while it runs: a scorer would write states the drop
  * just removed, a projector would apply scores on top of a half-built aggregate. Their consumer
@@ -22,10 +27,10 @@
  */
 import { AggregateStore } from '@ipasn/aggregates';
 import { IpasnError } from '@ipasn/errors';
-import { readToEnd } from '@ipasn/kafka';
+import { readToEnd, withAdmin, type PartitionOffsets } from '@ipasn/kafka';
 import { decodeCanonicalEvents } from '@ipasn/pipeline';
 import { applyEventChunk, StateConflictError, StateStore } from '@ipasn/profiles';
-import { writeEpoch, type Epoch, type Redis } from '@ipasn/redis';
+import { writeApplied, writeEpoch, type Epoch, type Redis } from '@ipasn/redis';
 import { SHIPPED_RULE_SETS } from '@ipasn/rules';
 import { scoringContext } from '@ipasn/scoring';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
@@ -71,14 +76,14 @@ async function dropStates(redis: Redis, states: StateStore): Promise<number> {
   return deleted;
 }
 
-async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore): Promise<RebuildResult['states']> {
+async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore): Promise<RebuildResult['states'] & { ranges: PartitionOffsets[] }> {
   const ruleSets = options.ruleSets ?? SHIPPED_RULE_SETS.all;
   const written = new Set<string>();
   let rejected = 0;
   let undecodable = 0;
   let total = 0;
   let done = 0;
-  const { messages } = await readToEnd(clients.kafka, clients.topics.events, {
+  const { messages, ranges } = await readToEnd(clients.kafka, clients.topics.events, {
     groupPrefix: `${clients.topics.prefix}ipasn-rebuild-`,
     chunkSize: options.chunkSize ?? 1000,
     onStart: (t) => {
@@ -107,7 +112,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
       options.onProgress?.({ phase: 'rebuild-states', done, total });
     },
   });
-  return { events: messages, employees: written.size, rejected, undecodable };
+  return { events: messages, employees: written.size, rejected, undecodable, ranges };
 }
 
 async function rebuildAggregates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: AggregateStore): Promise<RebuildResult['aggregates']> {
@@ -154,10 +159,18 @@ export async function rebuildWith(clients: Clients, options: PipelineOptions): P
   options.onProgress?.({ phase: 'drop', done: 2, total: 2 });
   clients.logger.info({ states, aggregates }, 'rebuild: derived state dropped');
 
-  const rebuiltStates = await rebuildStates(clients, options, registry, stateStore);
+  const { ranges: eventRanges, ...rebuiltStates } = await rebuildStates(clients, options, registry, stateStore);
   clients.logger.info(rebuiltStates, 'rebuild: scorer states rebuilt');
+  // Before ipasn.scores.latest is read: the aggregates reflect at least this much of ipasn.scores.
+  const scoreRanges = await withAdmin(clients.kafka, (admin) => admin.topicOffsets(clients.topics.scores));
   const rebuiltAggregates = await rebuildAggregates(clients, options, registry, store);
   clients.logger.info(rebuiltAggregates, 'rebuild: aggregates rebuilt');
+  const applied = [
+    ...eventRanges.map((r) => ({ topic: clients.topics.events, partition: r.partition, offset: r.high })),
+    ...scoreRanges.map((r) => ({ topic: clients.topics.scores, partition: r.partition, offset: r.high })),
+  ];
+  await writeApplied(clients.redis, clients.redisPrefix, applied);
+  clients.logger.info({ applied }, 'rebuild: applied offsets written');
   const epoch = await writeEpoch(clients.redis, clients.redisPrefix, { by: 'rebuild', events: rebuiltStates.events, scores: rebuiltAggregates.scores });
   clients.logger.info({ epoch }, 'rebuild: epoch marker written');
   const verified = await verifyWith(clients, options);

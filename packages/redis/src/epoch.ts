@@ -16,7 +16,9 @@
  * short: the services stop and wait for `ipasn rebuild` ({@link EpochGuard}).
  */
 import { randomUUID } from 'node:crypto';
+import { IpasnError } from '@ipasn/errors';
 import type { Redis } from 'ioredis';
+import { findBehind, type AppliedOffsets, type BehindProblem } from './applied.js';
 
 export interface Epoch {
   id: string;
@@ -68,8 +70,8 @@ export async function createEpochIfAbsent(redis: Redis, prefix: string, now = ne
   return epoch ?? { id, createdAt: now.toISOString(), by: 'first-start', events: 0, scores: 0 };
 }
 
-/** Why a service stopped: its marker is gone, or another generation's is there. */
-export type EpochProblem = { kind: 'missing'; expected: string | null } | { kind: 'changed'; expected: string; found: Epoch };
+/** Why a service stopped: its marker is gone, or another generation's is there, or Redis is behind its group's committed offsets (applied.ts). */
+export type EpochProblem = { kind: 'missing'; expected: string | null } | { kind: 'changed'; expected: string; found: Epoch } | BehindProblem;
 
 export interface EpochGuardOptions {
   redis: Redis;
@@ -82,6 +84,14 @@ export interface EpochGuardOptions {
   intervalMs?: number;
   /** A failed check (Redis down, Kafka down): logged by the caller, retried at the next period. */
   onCheckError?: (err: unknown) => void;
+  /**
+   * The group's committed offsets of its input partitions (offset -1: none). With it, each check
+   * also compares them with the applied offsets Redis holds (applied.ts `findBehind`): Redis that
+   * came back behind in the same generation.
+   */
+  committedOffsets?: () => Promise<readonly { topic: string; partition: number; offset: string }[]>;
+  /** The service's applied-offset writer, used by {@link EpochGuard.beforeCommit}. */
+  applied?: AppliedOffsets;
 }
 
 /**
@@ -114,6 +124,32 @@ export class EpochGuard {
     return this.#problem === null;
   }
 
+  /** Readiness `redis-epoch`: the marker is the one the service started with. */
+  get epochOk(): boolean {
+    return this.#problem === null || this.#problem.kind === 'behind';
+  }
+
+  /** Readiness `redis-behind`: Redis was not found behind the group's committed offsets. */
+  get behindOk(): boolean {
+    return this.#problem?.kind !== 'behind';
+  }
+
+  /**
+   * The service's hook before every Kafka commit of an input offset (a chunk's transaction, the
+   * consumer's commit, a commit past transaction markers): records the applied offset in Redis
+   * first. Throws a retriable `REDIS_BEHIND` (nothing is committed) when the guard has found Redis
+   * behind, or when this very record finds it (the guard then fails: the service stops consuming).
+   */
+  beforeCommit = async (topic: string, partition: number, nextOffset: string): Promise<void> => {
+    if (!this.#o.applied) return;
+    let problem: EpochProblem | null = this.#problem?.kind === 'behind' ? this.#problem : null;
+    problem ??= await this.#o.applied.record(topic, partition, nextOffset);
+    if (!problem || problem.kind !== 'behind') return;
+    // Not awaited: the failure stops the consumer, which waits for the chunk calling this hook.
+    void this.#fail(problem);
+    throw new IpasnError('REDIS_BEHIND', `Redis is behind on ${topic} partition ${partition} (applied ${problem.applied}, expected at least ${problem.committed}): not committing`, { retriable: true });
+  };
+
   /**
    * The start check: a marker in force is adopted; none on a namespace whose group never committed
    * is a first start (a marker is written); none while the group has committed offsets is a
@@ -124,6 +160,10 @@ export class EpochGuard {
     if (found) this.#epoch = found;
     else if (await this.#o.groupHasOffsets()) await this.#fail({ kind: 'missing', expected: null });
     else this.#epoch = await createEpochIfAbsent(this.#o.redis, this.#o.prefix);
+    if (!this.#problem) {
+      const behind = await this.#behind();
+      if (behind) await this.#fail(behind);
+    }
     this.#timer = setInterval(() => void this.check(), this.#o.intervalMs ?? 10_000);
     this.#timer.unref();
     this.#o.redis.on('ready', this.#onReady);
@@ -144,9 +184,20 @@ export class EpochGuard {
       const found = await readEpoch(this.#o.redis, this.#o.prefix);
       if (!found) await this.#fail({ kind: 'missing', expected: this.#epoch.id });
       else if (found.id !== this.#epoch.id) await this.#fail({ kind: 'changed', expected: this.#epoch.id, found });
+      else {
+        const behind = await this.#behind();
+        if (behind) await this.#fail(behind);
+      }
     } catch (err) {
       this.#o.onCheckError?.(err);
     }
+  }
+
+  /** Kafka's committed offsets first, then Redis's applied ones (findBehind says why). */
+  async #behind(): Promise<BehindProblem | null> {
+    if (!this.#o.committedOffsets) return null;
+    const committed = await this.#o.committedOffsets();
+    return findBehind(this.#o.redis, this.#o.prefix, committed);
   }
 
   async #fail(problem: EpochProblem): Promise<void> {

@@ -128,3 +128,4 @@ export function discarded(what: string): IpasnError {
 }
 
 export { EpochGuard, createEpochIfAbsent, epochKey, readEpoch, writeEpoch, type Epoch, type EpochGuardOptions, type EpochProblem } from './epoch.js';
+export { AppliedOffsets, appliedField, appliedKey, findBehind, readApplied, writeApplied, type BehindProblem } from './applied.js';

@@ -17,7 +17,7 @@ import { kafkaConnection, redisConnection, type BaseConfig } from '@ipasn/config
 import { BatchConsumer, createKafka, withAdmin, type BatchConsumerOptions, type KafkaClient } from '@ipasn/kafka';
 import { createLogger, type Logger } from '@ipasn/logger';
 import { topicNames, type TopicNames } from '@ipasn/pipeline';
-import { closeRedis, createRedis, EpochGuard, type EpochProblem, type Redis } from '@ipasn/redis';
+import { AppliedOffsets, closeRedis, createRedis, EpochGuard, type EpochProblem, type Redis } from '@ipasn/redis';
 import { startTracing, type Tracing } from '@ipasn/tracing';
 import { Gauge, type Registry } from 'prom-client';
 import { createRegistry, startOpsServer, type FastifyInstance } from './http.js';
@@ -63,11 +63,34 @@ export interface ServiceRuntime {
    * Watches the namespace's Redis epoch marker (@ipasn/redis EpochGuard) for a consumer group: at
    * start, every 10 s and at every reconnection. On a problem (Redis came back empty, or the marker
    * was replaced) it logs an error naming the repair, sets `ipasn_redis_epoch_ok` to 0 and calls
-   * `onProblem` (the service stops consuming). Add `'redis-epoch': () => guard.ok` to the readiness checks.
+   * `onProblem` (the service stops consuming). Add `'redis-epoch': () => guard.epochOk` to the readiness checks.
+   *
+   * It also watches for Redis that came back *behind* (same marker, last writes lost): the group's
+   * committed offsets are compared with the applied offsets Redis holds (@ipasn/redis applied.ts);
+   * a partition committed past its applied offset logs an error naming partition, committed,
+   * applied and the repair, sets `ipasn_redis_behind` to 1 and calls `onProblem`. The service must
+   * pass `guard.beforeCommit` as its consumer's `beforeCommit` (and call it before a chunk
+   * transaction's commit), and add `'redis-behind': () => guard.behindOk` to the readiness checks.
    */
   watchEpoch(options: { redis: Redis; redisPrefix: string; groupId: string; topics: string[]; onProblem: (problem: EpochProblem) => void | Promise<void>; intervalMs?: number }): Promise<EpochGuard>;
   /** Starts the ops server; readiness checks are named; `shutdown` is added (not ready once stopping). */
   startOps(readiness: Record<string, () => boolean | Promise<boolean>>, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }>;
+}
+
+/** The gauges of `watchEpoch` (a function so infra/observability can list them as exported). */
+export function redisGuardGauges(metrics: Registry): { epochOk: Gauge; behind: Gauge } {
+  return {
+    epochOk: new Gauge({
+      name: 'ipasn_redis_epoch_ok',
+      help: "1 while Redis holds the epoch marker this service started with; 0 once it is gone or replaced (Redis came back empty or was rebuilt): the service stopped consuming, run ipasn rebuild and restart it",
+      registers: [metrics],
+    }),
+    behind: new Gauge({
+      name: 'ipasn_redis_behind',
+      help: "1 once Redis was found behind this service's consumer group (a partition committed past the applied offset Redis holds: Redis came back behind, its last writes lost): the service stopped consuming, run ipasn rebuild and restart it; 0 otherwise",
+      registers: [metrics],
+    }),
+  };
 }
 
 export function serviceRuntime(name: string, config: BaseConfig, options: ServiceOptions): ServiceRuntime {
@@ -121,29 +144,40 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
     fatal,
     async watchEpoch(o) {
       const log = logger.child({ component: 'redis-epoch' });
-      const gauge = new Gauge({
-        name: 'ipasn_redis_epoch_ok',
-        help: "1 while Redis holds the epoch marker this service started with; 0 once it is gone or replaced (Redis came back empty or was rebuilt): the service stopped consuming, run ipasn rebuild and restart it",
-        registers: [metrics],
-      });
+      const { epochOk: gauge, behind: behindGauge } = redisGuardGauges(metrics);
+      // A coordinator still loading (a broker just started) is retried.
+      const committed = async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await withAdmin(this.kafka, (admin) => admin.groupOffsets(o.groupId, o.topics));
+          } catch (err) {
+            if (attempt >= 30) throw err;
+            log.warn({ attempt, err: { message: err instanceof Error ? err.message : String(err) } }, 'consumer group offsets not readable yet: retrying');
+            await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+          }
+        }
+      };
       const guard = new EpochGuard({
         redis: o.redis,
         prefix: o.redisPrefix,
         ...(o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {}),
-        // Asked only when there is no marker. A coordinator still loading (a broker just started) is retried.
-        groupHasOffsets: async () => {
-          for (let attempt = 1; ; attempt++) {
-            try {
-              return await withAdmin(this.kafka, async (admin) => (await admin.groupOffsets(o.groupId, o.topics)).some((c) => Number(c.offset) >= 0));
-            } catch (err) {
-              if (attempt >= 30) throw err;
-              log.warn({ attempt, err: { message: err instanceof Error ? err.message : String(err) } }, 'consumer group offsets not readable yet: retrying');
-              await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
-            }
-          }
-        },
+        // Asked only when there is no marker.
+        groupHasOffsets: async () => (await committed()).some((c) => Number(c.offset) >= 0),
+        committedOffsets: committed,
+        applied: new AppliedOffsets(o.redis, o.redisPrefix),
         onCheckError: (err) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'redis epoch check failed: retried at the next one'),
         onProblem: async (problem) => {
+          if (problem.kind === 'behind') {
+            behindGauge.set(1);
+            const { topic, partition, committed: at, applied, source } = problem;
+            const why =
+              source === 'check'
+                ? `Redis is behind: ${topic} partition ${partition} is committed up to offset ${at} but Redis's state reflects it only up to ${applied} (Redis came back behind: a replica promoted that missed writes, or an AOF that lost its last writes)`
+                : `Redis is behind: ${topic} partition ${partition} was applied up to offset ${at} by this service but Redis now holds ${applied} (Redis came back behind under this service)`;
+            log.error({ reason: 'redis-behind', problem, group: o.groupId }, `${why}; consuming stopped, not ready. Repair: stop the scorer and the projector, run ipasn rebuild, start them again (docs/runbooks.md)`);
+            await o.onProblem(problem);
+            return;
+          }
           gauge.set(0);
           const why =
             problem.kind === 'missing'
@@ -155,8 +189,9 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
           await o.onProblem(problem);
         },
       });
+      behindGauge.set(0);
       const problem = await guard.start();
-      gauge.set(problem ? 0 : 1);
+      gauge.set(guard.epochOk ? 1 : 0);
       if (!problem) log.info({ epoch: guard.epoch }, 'redis epoch marker in force');
       lifecycle.onShutdown('stop redis epoch checks', () => guard.stop());
       return guard;

@@ -32,9 +32,11 @@ const consumer = rt.consumer({
   onAssignment: () => {
     joined = true;
   },
+  // Redis records what its aggregates reflect before each commit (docs/reliability.md, "Redis that comes back behind").
+  beforeCommit: (topic, partition, offset) => epoch.beforeCommit(topic, partition, offset),
 });
 
-// Redis that came back empty, or was rebuilt under it: stop writing (docs/reliability.md).
+// Redis that came back empty or behind, or was rebuilt under it: stop writing (docs/reliability.md).
 let consuming = false;
 const epoch = await rt.watchEpoch({
   redis,
@@ -48,7 +50,7 @@ const epoch = await rt.watchEpoch({
 
 // No producer: stopping the consumer drains the chunk in hand and commits it; the runtime quits Redis after.
 rt.onShutdown('stop intake, drain and commit', () => consumer.stop());
-await rt.startOps({ redis: () => redis.status === 'ready', consumer: () => joined, 'redis-epoch': () => epoch.ok });
+await rt.startOps({ redis: () => redis.status === 'ready', consumer: () => joined, 'redis-epoch': () => epoch.epochOk, 'redis-behind': () => epoch.behindOk });
 if (epoch.ok) {
   consuming = true;
   await consumer.start();

@@ -44,6 +44,8 @@ const scorer = createScorer({
   store,
   producer,
   transactions: { producers, groupId },
+  // Redis records what its states reflect before each chunk's transaction commits (docs/reliability.md).
+  beforeCommit: (topic, partition, offset) => epoch.beforeCommit(topic, partition, offset),
   timers,
   ruleSets: ruleSets.all,
   metrics: scorerMetrics(rt.metrics),
@@ -59,6 +61,8 @@ const consumer = rt.consumer({
   topics: [rt.topics.events],
   handler: traceChunks(scorer.handleChunk, { group: groupId }),
   commit: 'none',
+  // Commits past transaction markers record the applied offset first, as the chunks do.
+  beforeCommit: (topic, partition, offset) => epoch.beforeCommit(topic, partition, offset),
   onAssignment: (assignment) => {
     void producers.retain(assignment);
   },
@@ -66,7 +70,7 @@ const consumer = rt.consumer({
   partitionsConsumedConcurrently: config.SCORER_PARTITIONS_CONCURRENTLY,
 });
 const runs = rescoreRuns(queueRedis, config.REDIS_PREFIX, rt.logger);
-// Redis that came back empty, or was rebuilt under it: stop writing (docs/reliability.md).
+// Redis that came back empty or behind, or was rebuilt under it: stop writing (docs/reliability.md).
 let consuming = false;
 const epoch = await rt.watchEpoch({
   redis,
@@ -90,7 +94,7 @@ rt.onShutdown('flush producers', async () => {
   await producers.closeAll();
   await producer.close();
 });
-await rt.startOps({ redis: () => redis.status === 'ready', 'redis-epoch': () => epoch.ok });
+await rt.startOps({ redis: () => redis.status === 'ready', 'redis-epoch': () => epoch.epochOk, 'redis-behind': () => epoch.behindOk });
 
 // Before any event is applied (on an empty store nothing needs filling in): a rule set, or a version
 // of one, the stored employees were never scored under is marked "being computed" (the console shows

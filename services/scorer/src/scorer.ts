@@ -49,6 +49,13 @@ export interface ScorerDeps {
    */
   transactions?: { producers: TransactionalProducers; groupId: string } | undefined;
   /**
+   * Called once a chunk's states are written and its messages sent, before its transaction commits
+   * the input offset `nextOffset`: records in Redis the offset its state reflects (@ipasn/redis
+   * AppliedOffsets via EpochGuard.beforeCommit; docs/reliability.md, "Redis that comes back behind").
+   * A throw aborts the transaction.
+   */
+  beforeCommit?: ((topic: string, partition: number, nextOffset: string) => Promise<void>) | undefined;
+  /**
    * Per-employee timers: time-driven rescoring and the end of holds. Null only in tests that need
    * neither (a pinned evaluation date still needs them to expire held events).
    */
@@ -134,7 +141,11 @@ export function createScorer(deps: ScorerDeps) {
     const { producers, groupId } = deps.transactions;
     // One chunk of a partition at a time, only what no earlier transaction committed; a commit whose
     // answer was lost is checked, never replayed blindly (packages/kafka TransactionalProducers.commitChunk).
-    const outcome = await producers.commitChunk(groupId, ctx.topic, ctx.partition, messages, (tx, fresh) => processChunk([...fresh], ctx, tx));
+    const next = (BigInt(last.offset) + 1n).toString();
+    const outcome = await producers.commitChunk(groupId, ctx.topic, ctx.partition, messages, async (tx, fresh) => {
+      await processChunk([...fresh], ctx, tx);
+      await deps.beforeCommit?.(ctx.topic, ctx.partition, next);
+    });
     if (outcome === 'committed-unacknowledged') log.warn({ partition: ctx.partition, offset: last.offset }, 'the commit failed but had taken effect: the chunk is not replayed');
   }
 
