@@ -49,6 +49,9 @@ for svc in $(services_in_start_order); do
       export GATEWAY_TOKENS_FILE="$IPASN_SECRETS_DIR/gateway/tokens.db"
       export GATEWAY_TLS_CERT_FILE="$IPASN_SECRETS_DIR/gateway/tls.pem" GATEWAY_TLS_KEY_FILE="$IPASN_SECRETS_DIR/gateway/tls.key"
     fi
+    # V8 options every service runs with (infra/service-node-options: a 16 MiB young generation
+    # instead of Node 24's 64 MiB on a large machine; docs/benchmarks.md, "Memory").
+    export NODE_OPTIONS="$(<"$IPASN_ROOT/infra/service-node-options")${NODE_OPTIONS:+ $NODE_OPTIONS}"
     exec nohup node "$IPASN_ROOT/services/$svc/dist/main.js" >>"$logs/$inst.log" 2>&1
   ) &
   echo $! >"$pidf"

@@ -240,6 +240,9 @@ class Service implements ServiceHandle {
  * KAFKA_BROKERS and REDIS_URL of the test infrastructure, `<NAME>_OPS_PORT=0` (any free port), a
  * PORT_FILE in a temp dir, LOG_LEVEL=info. Does not wait: call `waitReady()`.
  */
+/** infra/service-node-options: the V8 options every service runs with (docs/benchmarks.md, "Memory"). */
+export const SERVICE_NODE_OPTIONS = readFileSync(join(REPO_ROOT, 'infra', 'service-node-options'), 'utf8').trim();
+
 export async function startService(name: ServiceName, env: Record<string, string | undefined> = {}, options: StartServiceOptions = {}): Promise<ServiceHandle> {
   installExitHook();
   const inherited = Object.fromEntries(
@@ -248,6 +251,8 @@ export async function startService(name: ServiceName, env: Record<string, string
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const full: Record<string, string> = {
     ...inherited,
+    // The V8 options every service runs with, as `npm run up` and the image start them.
+    NODE_OPTIONS: [SERVICE_NODE_OPTIONS, inherited['NODE_OPTIONS']].filter(Boolean).join(' '),
     KAFKA_BROKERS: KAFKA_BROKERS.join(','),
     REDIS_URL,
     LOG_LEVEL: 'info',

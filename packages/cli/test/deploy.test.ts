@@ -420,6 +420,9 @@ describe('infra/deploy/Dockerfile', () => {
     expect(text).toMatch(/^USER node$/mu);
     expect(text).toMatch(/^ENV NODE_ENV=production /mu);
     expect(text).toContain('exec node services/$IPASN_SERVICE/dist/main.js');
+    // The same V8 options as `npm run up` and the test harness start the services with.
+    const options = readFileSync(join(REPO, 'infra', 'service-node-options'), 'utf8').trim();
+    expect(text).toContain(`    NODE_OPTIONS=${options} \\\n`);
     expect(existsSync(join(REPO, '.dockerignore'))).toBe(true);
   });
 

@@ -18,6 +18,7 @@
  * the next check.
  */
 import type { Redis } from 'ioredis';
+import { epochKey } from './epoch-key.js';
 
 export function appliedKey(prefix: string): string {
   return `${prefix}applied`;
@@ -40,14 +41,22 @@ export interface BehindProblem {
   source: 'check' | 'write';
 }
 
-// KEYS[1] the hash; ARGV: field, next offset, this process's last recorded value ('' = none).
-// Returns the stored value when it is below the last recorded one (Redis went back), else nil.
+// KEYS[1] the hash, KEYS[2] the epoch marker; ARGV: field, next offset, this process's last
+// recorded value ('' = none), the epoch id the writer started with ('' = none).
+// Returns 'epoch' when the marker is not that one (Redis flushed or replaced), the stored value
+// ('' when the field is gone) when it is below the last one recorded (Redis went back), else nil.
 const RECORD = `
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[2], 'id') ~= ARGV[4] then return 'epoch' end
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur and ARGV[3] ~= '' and tonumber(cur) < tonumber(ARGV[3]) then return cur end
+if ARGV[3] ~= '' and ((not cur) or tonumber(cur) < tonumber(ARGV[3])) then return cur or '' end
 if (not cur) or tonumber(cur) < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return false
 `;
+
+/** A writer found the epoch marker gone or replaced while recording (the guard classifies it). */
+export interface EpochLost {
+  kind: 'epoch-lost';
+}
 
 /**
  * A writer's applied offsets: {@link record} before every Kafka commit of an input partition. One
@@ -62,15 +71,19 @@ export class AppliedOffsets {
   ) {}
 
   /**
-   * Records that Redis reflects `topic`/`partition` up to `nextOffset` (exclusive). Returns a
-   * problem, and records nothing, when the stored value is below the last one this process recorded
-   * (a missing field is not one: an empty Redis is the epoch marker's business).
+   * Records that Redis reflects `topic`/`partition` up to `nextOffset` (exclusive). Records nothing
+   * and returns a problem when the stored value is below the last one this process recorded, or
+   * gone (Redis went back, or was flushed: a flush must not let one more chunk commit output
+   * computed on the empty state before the periodic check sees it), or, given the epoch id the
+   * writer started with, when the marker is no longer that one. A field this process never
+   * recorded may be missing (state written before applied offsets existed, a new partition).
    */
-  async record(topic: string, partition: number, nextOffset: string): Promise<BehindProblem | null> {
+  async record(topic: string, partition: number, nextOffset: string, epochId = ''): Promise<BehindProblem | EpochLost | null> {
     const field = appliedField(topic, partition);
     const last = this.#last.get(field);
-    const stored = (await this.redis.eval(RECORD, 1, appliedKey(this.prefix), field, nextOffset, last === undefined ? '' : last.toString())) as string | null;
-    if (stored !== null && last !== undefined) return { kind: 'behind', topic, partition, committed: last.toString(), applied: stored, source: 'write' };
+    const stored = (await this.redis.eval(RECORD, 2, appliedKey(this.prefix), epochKey(this.prefix), field, nextOffset, last === undefined ? '' : last.toString(), epochId)) as string | null;
+    if (stored === 'epoch') return { kind: 'epoch-lost' };
+    if (stored !== null && last !== undefined) return { kind: 'behind', topic, partition, committed: last.toString(), applied: stored === '' ? 'none' : stored, source: 'write' };
     const next = BigInt(nextOffset);
     if (last === undefined || next > last) this.#last.set(field, next);
     return null;

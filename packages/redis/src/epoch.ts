@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { IpasnError } from '@ipasn/errors';
 import type { Redis } from 'ioredis';
 import { findBehind, type AppliedOffsets, type BehindProblem } from './applied.js';
+import { epochKey } from './epoch-key.js';
 
 export interface Epoch {
   id: string;
@@ -32,9 +33,7 @@ export interface Epoch {
   scores: number;
 }
 
-export function epochKey(prefix: string): string {
-  return `${prefix}epoch`;
-}
+export { epochKey };
 
 function parse(hash: Record<string, string>): Epoch | null {
   const id = hash['id'];
@@ -142,12 +141,20 @@ export class EpochGuard {
    */
   beforeCommit = async (topic: string, partition: number, nextOffset: string): Promise<void> => {
     if (!this.#o.applied) return;
-    let problem: EpochProblem | null = this.#problem?.kind === 'behind' ? this.#problem : null;
-    problem ??= await this.#o.applied.record(topic, partition, nextOffset);
-    if (!problem || problem.kind !== 'behind') return;
+    let problem: EpochProblem | null = this.#problem;
+    if (!problem) {
+      const found = await this.#o.applied.record(topic, partition, nextOffset, this.#epoch?.id ?? '');
+      // The marker gone or replaced under this chunk: classified as the periodic check would.
+      if (found?.kind === 'epoch-lost') {
+        const now = await readEpoch(this.#o.redis, this.#o.prefix);
+        problem = now ? { kind: 'changed', expected: this.#epoch?.id ?? '', found: now } : { kind: 'missing', expected: this.#epoch?.id ?? null };
+      } else problem = found;
+    }
+    if (!problem) return;
     // Not awaited: the failure stops the consumer, which waits for the chunk calling this hook.
     void this.#fail(problem);
-    throw new IpasnError('REDIS_BEHIND', `Redis is behind on ${topic} partition ${partition} (applied ${problem.applied}, expected at least ${problem.committed}): not committing`, { retriable: true });
+    if (problem.kind === 'behind') throw new IpasnError('REDIS_BEHIND', `Redis is behind on ${topic} partition ${partition} (applied ${problem.applied}, expected at least ${problem.committed}): not committing`, { retriable: true });
+    throw new IpasnError('REDIS_BEHIND', `Redis lost its epoch marker (${problem.kind}) under a chunk of ${topic} partition ${partition}: not committing`, { retriable: true });
   };
 
   /**

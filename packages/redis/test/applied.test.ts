@@ -44,11 +44,25 @@ describe('applied offsets (real Redis)', () => {
     expect(await b.record(T, 0, '40')).toMatchObject({ kind: 'behind', committed: '12', applied: '10' });
     expect(await new AppliedOffsets(redis, p).record(T, 0, '40')).toBeNull();
 
-    // A missing field (an empty Redis: the epoch marker's business) is not a problem.
+    // A field this writer never recorded may be missing (state from before applied offsets, a new
+    // partition); one it recorded and now finds gone (a flush) is a problem, and nothing is written.
     const c = new AppliedOffsets(redis, p);
     expect(await c.record(T, 2, '5')).toBeNull();
     await redis.hdel(appliedKey(p), appliedField(T, 2));
-    expect(await c.record(T, 2, '9')).toBeNull();
+    expect(await c.record(T, 2, '9')).toEqual({ kind: 'behind', topic: T, partition: 2, committed: '5', applied: 'none', source: 'write' });
+    expect(await redis.hexists(appliedKey(p), appliedField(T, 2))).toBe(0);
+  });
+
+  it('a writer given its epoch id finds the marker gone or replaced at its next record, even on a partition it never recorded', async () => {
+    const p = prefix();
+    await redis.hset(epochKey(p), { id: 'gen-1' });
+    const w = new AppliedOffsets(redis, p);
+    expect(await w.record(T, 0, '10', 'gen-1')).toBeNull();
+    await redis.hset(epochKey(p), { id: 'gen-2' });
+    expect(await w.record(T, 3, '4', 'gen-1')).toEqual({ kind: 'epoch-lost' });
+    await redis.del(epochKey(p));
+    expect(await w.record(T, 3, '4', 'gen-1')).toEqual({ kind: 'epoch-lost' });
+    expect(await redis.hexists(appliedKey(p), appliedField(T, 3))).toBe(0);
   });
 
   it('findBehind: a partition committed past its applied offset; equal, missing or never committed is not', async () => {
@@ -110,5 +124,21 @@ describe('applied offsets (real Redis)', () => {
     expect(problems).toEqual([{ kind: 'behind', topic: T, partition: 0, committed: '60', applied: '30', source: 'write' }]);
     expect(writer.behindOk).toBe(false);
     writer.stop();
+
+    // A flush under a running writer: its very next commit is refused (before the periodic check),
+    // as an epoch problem (redis-epoch), whatever the partition.
+    problems.length = 0;
+    const flushed = new EpochGuard({ ...options, applied: new AppliedOffsets(redis, p), intervalMs: 3_600_000 });
+    await redis.del(appliedKey(p));
+    committed = [];
+    expect(await flushed.start()).toBeNull();
+    await flushed.beforeCommit(T, 5, '10');
+    await redis.del(epochKey(p), appliedKey(p));
+    const lost: unknown = await flushed.beforeCommit(T, 6, '3').catch((e: unknown) => e);
+    expect(lost).toMatchObject({ code: 'REDIS_BEHIND' });
+    expect(problems).toEqual([{ kind: 'missing', expected: flushed.epoch?.id }]);
+    expect([flushed.epochOk, flushed.behindOk]).toEqual([false, true]);
+    expect(await redis.exists(appliedKey(p))).toBe(0);
+    flushed.stop();
   });
 });
