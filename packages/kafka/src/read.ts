@@ -227,6 +227,8 @@ export interface ReadToEndOptions extends Omit<ReadOptions, 'partial'> {
   from?: ReadonlyMap<number, string>;
   /** Only these partitions; default all. */
   partitions?: readonly number[];
+  /** End offset (exclusive) per partition, when below the topic's end; default the end. */
+  until?: ReadonlyMap<number, string>;
   /** Called once the ranges are known, with the number of offsets to read (an upper bound on messages). */
   onStart?: (total: number, ranges: PartitionOffsets[]) => void;
 }
@@ -238,13 +240,18 @@ export interface ReadToEndOptions extends Omit<ReadOptions, 'partial'> {
 export async function readToEnd(kafka: KafkaClient, topic: string, options: ReadToEndOptions): Promise<{ messages: number; ranges: PartitionOffsets[] }> {
   const all = await withAdmin(kafka, (admin) => admin.topicOffsets(topic));
   const ranges = all.filter((r) => !options.partitions || options.partitions.includes(r.partition));
-  const requests = ranges.map((r) => ({ topic, partition: r.partition, from: options.from?.get(r.partition) ?? r.low, to: r.high }));
+  const end = (r: PartitionOffsets): string => {
+    const u = options.until?.get(r.partition);
+    return u !== undefined && BigInt(u) < BigInt(r.high) ? (BigInt(u) < BigInt(r.low) ? r.low : u) : r.high;
+  };
+  const requests = ranges.map((r) => ({ topic, partition: r.partition, from: options.from?.get(r.partition) ?? r.low, to: end(r) }));
   options.onStart?.(
     requests.reduce((n, r) => n + Math.max(0, Number(BigInt(r.to) - BigInt(r.from))), 0),
     ranges,
   );
   const read = await readRange(kafka, requests, options);
-  return { messages: read.reduce((n, r) => n + r.messages, 0), ranges };
+  // `high`: the end read to (below the topic's end when `until` says so).
+  return { messages: read.reduce((n, r) => n + r.messages, 0), ranges: ranges.map((r) => ({ ...r, high: end(r) })) };
 }
 
 /** Every message of the ranges, collected (small reads: a DLQ page, the oldest unconsumed message). */

@@ -5,7 +5,9 @@
  *   1. drop the employee states (`<prefix>emp:*`, found through the StateStore) and every
  *      aggregate key (`<prefix>agg:*`);
  *   2. replay ipasn.events through the scorer's own chunk apply (@ipasn/profiles applyEventChunk:
- *      the same core, key layout and codec), emitting nothing;
+ *      the same core, key layout and codec), emitting nothing, up to the scorer group's committed
+ *      offsets (the scorer processes the rest when it starts again, dead letters included; to the
+ *      end when the group has none);
  *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
  *      Lua script as the projector;
  *   4. write the applied offsets (`<prefix>applied`, @ipasn/redis applied.ts): the end offsets of
@@ -28,7 +30,7 @@
 import { AggregateStore } from '@ipasn/aggregates';
 import { IpasnError } from '@ipasn/errors';
 import { readToEnd, withAdmin, type PartitionOffsets } from '@ipasn/kafka';
-import { decodeCanonicalEvents } from '@ipasn/pipeline';
+import { decodeCanonicalEvents, GROUPS } from '@ipasn/pipeline';
 import { applyEventChunk, StateConflictError, StateStore } from '@ipasn/profiles';
 import { writeApplied, writeEpoch, type Epoch, type Redis } from '@ipasn/redis';
 import { SHIPPED_RULE_SETS } from '@ipasn/rules';
@@ -83,7 +85,15 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
   let undecodable = 0;
   let total = 0;
   let done = 0;
+  // Up to the scorer group's committed offsets, when it has any: the scorer resumes there and
+  // processes the rest itself, dead letters included (a rebuilt state past its position would make
+  // it skip those events, and their rejects would never reach ipasn.dlq). A group without committed
+  // offsets (no scorer ran yet, or its offsets were deleted): to the end, as the scorer would.
+  const group = `${clients.topics.prefix}${GROUPS.scorer}`;
+  const committed = (await withAdmin(clients.kafka, (admin) => admin.groupOffsets(group, [clients.topics.events]))).filter((c) => c.topic === clients.topics.events);
+  const until = committed.some((c) => BigInt(c.offset) >= 0n) ? new Map(committed.map((c) => [c.partition, BigInt(c.offset) >= 0n ? c.offset : '0'])) : undefined;
   const { messages, ranges } = await readToEnd(clients.kafka, clients.topics.events, {
+    ...(until ? { until } : {}),
     groupPrefix: `${clients.topics.prefix}ipasn-rebuild-`,
     chunkSize: options.chunkSize ?? 1000,
     onStart: (t) => {
