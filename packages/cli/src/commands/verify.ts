@@ -58,13 +58,14 @@ export function formatVerify(r: VerifyResult): string {
   return lines.join('\n');
 }
 
-async function run(flags: Flags, work: () => Promise<VerifyResult>): Promise<void> {
-  let result: VerifyResult;
+async function run(flags: Flags, work: () => Promise<VerifyResult | null>): Promise<void> {
+  let result: VerifyResult | null;
   try {
     result = await work();
   } catch (err) {
     throw new IoError(`cannot complete: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+  if (!result) return;
   process.stdout.write(`${flags.json ? JSON.stringify(result) : formatVerify(result)}\n`);
   if (!result.ok) throw new CheckFailed(`${result.mismatches} aggregates differ from the recomputation`);
 }
@@ -96,6 +97,10 @@ export const rebuildCommand: CommandModule = {
           process.stderr.write(
             `rebuild: ${r.dropped.states} states and ${r.dropped.aggregates} aggregate keys dropped; ${r.states.events} events → ${r.states.employees} profiles; ${r.aggregates.scores} latest scores → ${r.aggregates.applied} applied; epoch marker ${r.epoch.id}; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
           );
+          if (!r.verify) {
+            process.stderr.write(`verify skipped: the scorer has ${r.pending} offsets of ipasn.events still to process (the rebuild stopped at its committed offsets); run ipasn verify once its lag is 0\n`);
+            if (flags.json) process.stdout.write(`${JSON.stringify({ pending: r.pending, verify: null })}\n`);
+          }
           return r.verify;
         }),
       );
