@@ -8,6 +8,7 @@
  *      the same core, key layout and codec), emitting nothing;
  *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
  *      Lua script as the projector;
+ *      and restore the normalizer's dedupe marks of the replayed events (marks.ts);
  *   4. write a new epoch marker (`<prefix>epoch`, @ipasn/redis epoch.ts) with what was replayed:
  *      a scorer or projector that started before the rebuild sees it changed and stops; one
  *      started after adopts it;
@@ -31,8 +32,12 @@ import { scoringContext } from '@ipasn/scoring';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
 import { verifyWith, type VerifyResult } from './verify.js';
+import { MarkRestore, type MarkedEvent, type MarksResult } from './marks.js';
 
-export type RebuildOptions = PipelineOptions;
+export type RebuildOptions = PipelineOptions & {
+  /** The normalizer's NORMALIZER_DEDUPE_TTL_DAYS: life of a restored dedupe mark (default 8). */
+  dedupeTtlDays?: number | undefined;
+};
 
 export interface RebuildResult {
   /** True when the final verify found no difference. */
@@ -59,6 +64,8 @@ export interface RebuildResult {
     invalid: number;
     undecodable: number;
   };
+  /** The normalizer's dedupe marks restored from the replayed events (marks.ts). */
+  marks: MarksResult;
   /** The epoch marker written once the state was rebuilt. */
   epoch: Epoch;
   verify: VerifyResult;
@@ -71,7 +78,7 @@ async function dropStates(redis: Redis, states: StateStore): Promise<number> {
   return deleted;
 }
 
-async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore): Promise<RebuildResult['states']> {
+async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore, marks: MarkRestore): Promise<RebuildResult['states']> {
   const ruleSets = options.ruleSets ?? SHIPPED_RULE_SETS.all;
   const written = new Set<string>();
   let rejected = 0;
@@ -88,6 +95,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
     onChunk: async (chunk, _topic, partition) => {
       const decoded = decodeCanonicalEvents(registry, chunk, partition);
       undecodable += decoded.undecodable.length;
+      const rejects: MarkedEvent[] = [];
       try {
         // The scorer's context per chunk: a pinned date is not time-driven; a live one is today's.
         await applyEventChunk(store, decoded.inputs, () => scoringContext({ ruleSets, now: Date.now(), asOf: options.asOf, hold: options.hold, maxRecords: options.maxRecords }), {
@@ -95,6 +103,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
           onConflict: 'fail',
           afterWrite: ({ result }) => {
             rejected += result.rejects.length;
+            for (const r of result.rejects) rejects.push(r.input);
             for (const nip of result.states.keys()) written.add(nip);
             return Promise.resolve();
           },
@@ -103,6 +112,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
         if (err instanceof StateConflictError) throw new IpasnError('REBUILD_SCORER_RUNNING', `${err.nips.length} employee states were written by someone else during the rebuild: stop the scorer first`, { cause: err });
         throw err;
       }
+      await marks.chunk(decoded.inputs, rejects);
       done += chunk.length;
       options.onProgress?.({ phase: 'rebuild-states', done, total });
     },
@@ -143,7 +153,7 @@ async function rebuildAggregates(clients: Clients, options: PipelineOptions, reg
   return out;
 }
 
-export async function rebuildWith(clients: Clients, options: PipelineOptions): Promise<RebuildResult> {
+export async function rebuildWith(clients: Clients, options: RebuildOptions): Promise<RebuildResult> {
   const registry = SchemaRegistry.load();
   const store = await AggregateStore.open(clients.redis, clients.redisPrefix);
   const stateStore = await StateStore.open(clients.redis, clients.redisPrefix);
@@ -154,14 +164,17 @@ export async function rebuildWith(clients: Clients, options: PipelineOptions): P
   options.onProgress?.({ phase: 'drop', done: 2, total: 2 });
   clients.logger.info({ states, aggregates }, 'rebuild: derived state dropped');
 
-  const rebuiltStates = await rebuildStates(clients, options, registry, stateStore);
+  const markRestore = new MarkRestore(clients.redis, clients.redisPrefix, { ttlDays: options.dedupeTtlDays });
+  const rebuiltStates = await rebuildStates(clients, options, registry, stateStore, markRestore);
   clients.logger.info(rebuiltStates, 'rebuild: scorer states rebuilt');
+  const marks = await markRestore.finish();
+  clients.logger.info(marks, 'rebuild: dedupe marks restored');
   const rebuiltAggregates = await rebuildAggregates(clients, options, registry, store);
   clients.logger.info(rebuiltAggregates, 'rebuild: aggregates rebuilt');
   const epoch = await writeEpoch(clients.redis, clients.redisPrefix, { by: 'rebuild', events: rebuiltStates.events, scores: rebuiltAggregates.scores });
   clients.logger.info({ epoch }, 'rebuild: epoch marker written');
   const verified = await verifyWith(clients, options);
-  return { ok: verified.ok, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, epoch, verify: verified };
+  return { ok: verified.ok, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, marks, epoch, verify: verified };
 }
 
 /**
