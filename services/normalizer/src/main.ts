@@ -20,7 +20,8 @@ const agencies = loadAgencyList(config.IPASN_AGENCIES_FILE);
 const redis = rt.redis('dedupe');
 const groupId = rt.groupId(config.NORMALIZER_GROUP_ID);
 const producers = new TransactionalProducers(rt.kafka, groupId);
-let epoch: EpochGuard | undefined;
+/** The epoch guard, once started below (the handler runs only after that). */
+const started: { guard?: EpochGuard } = {};
 
 const normalizer = new Normalizer({
   kafka: rt.kafka,
@@ -44,7 +45,7 @@ const normalizer = new Normalizer({
     dedupe: new DedupeStore(redis, `${config.REDIS_PREFIX}dedupe:`, Math.round(config.NORMALIZER_DEDUPE_TTL_DAYS * 86_400)),
     producers,
     // Set once the guard below has started; the normalizer consumes only after that.
-    epoch: { id: () => epoch?.epoch?.id, onChanged: () => void epoch?.check() },
+    epoch: { id: () => started.guard?.epoch?.id, onChanged: () => void started.guard?.check() },
     metrics: normalizerMetrics(rt.metrics),
     logger: rt.logger,
     now: () => new Date(),
@@ -66,7 +67,7 @@ const guard = await rt.watchEpoch({
     if (consuming) await normalizer.stop();
   },
 });
-epoch = guard;
+started.guard = guard;
 
 // style.md's order: stop intake → drain in-flight → commit (inside the chunk's transaction) →
 // flush producers; the runtime then quits Redis, closes the ops server and flushes the logs.
