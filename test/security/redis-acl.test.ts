@@ -63,7 +63,7 @@ describe('Redis: one ACL user per service', () => {
       { user: 'scorer', own: `${ns}emp:199001012020121001`, others: [`${ns}agg:{3004}:meta`], writeOnly: [`${ns}dedupe:/agencies/3004:e1`] },
       // The rule-set status: the scorer records what it has computed, `ipasn rescore` (cli) marks a run's rule sets.
       { user: 'scorer', own: `${ns}rulesets:computing`, others: [] },
-      { user: 'cli', own: `${ns}rulesets:computing`, others: [`${ns}dedupe:/agencies/3004:e1`] },
+      { user: 'cli', own: `${ns}rulesets:computing`, others: [`${ns}gateway:ratelimit:3004`] },
       { user: 'projector', own: `${ns}agg:{3004}:meta`, others: [`${ns}emp:199001012020121001`, `${ns}dedupe:/agencies/3004:e1`, `${ns}rulesets:scored`] },
     ];
     // The scorer keeps the held-events index beside the states (one Lua script writes both); the others may not.
@@ -73,6 +73,13 @@ describe('Redis: one ACL user per service', () => {
     expect(await attempt(() => as('cli').set(`${ns}emp:199001012020121002`, '1|x'))).toBe('OK');
     expect(await attempt(() => as('cli').unlink(`${ns}emp:199001012020121002`))).toBe('1');
     expect(await attempt(() => as('cli').hset(`${ns}held:nips`, '199001012020121002', '{}'))).toBe('1');
+    // `ipasn rebuild` (cli) restores the normalizer's dedupe marks and deletes those of the events the scorer rejects.
+    expect(await attempt(() => as('cli').set(`${ns}dedupe:/agencies/3004:e9`, 'rebuilt:1', 'PX', 60_000, 'NX'))).toBe('OK');
+    expect(await attempt(() => as('cli').get(`${ns}dedupe:/agencies/3004:e9`))).toBe('rebuilt:1');
+    expect(await attempt(() => as('cli').del(`${ns}dedupe:/agencies/3004:e9`))).toBe('1');
+    // The normalizer watches the epoch marker, and writes it at a first start on an empty namespace (docs/reliability.md).
+    expect(await attempt(() => as('normalizer').hsetnx(`${ns}epoch`, 'id', 'e1'))).toBe('1');
+    expect(await attempt(() => as('normalizer').hget(`${ns}epoch`, 'id'))).toBe('e1');
     for (const c of cases) {
       const redis = as(c.user);
       expect(await attempt(() => redis.set(c.own, '1')), `${c.user} on ${c.own}`).toBe('OK');

@@ -160,10 +160,7 @@ class Service implements ServiceHandle {
         const exit = await this.#exited;
         throw new Error(`${this.name} exited (code ${exit.code}, signal ${exit.signal}) before it was ready\n${this.tail()}`);
       }
-      if (this.#port === undefined && existsSync(this.#portFile)) {
-        const text = readFileSync(this.#portFile, 'utf8').trim();
-        if (/^\d+$/u.test(text)) this.#port = Number(text);
-      }
+      this.#readPort();
       if (this.#port !== undefined) {
         try {
           const res = await fetch(this.url('/readyz'), { signal: AbortSignal.timeout(2_000) });
@@ -183,7 +180,16 @@ class Service implements ServiceHandle {
     return `http://127.0.0.1:${this.#port}${path}`;
   }
 
+  /** The bound port from the port file, once the process wrote it (also after a restart nobody waited for). */
+  #readPort(): void {
+    if (this.#port !== undefined || !existsSync(this.#portFile)) return;
+    const text = readFileSync(this.#portFile, 'utf8').trim();
+    if (/^\d+$/u.test(text)) this.#port = Number(text);
+  }
+
   async get(path: string): Promise<{ status: number; body: string }> {
+    // A process restarted without waitReady (the chaos supervisor's self-exit restarts) is probed too.
+    this.#readPort();
     const res = await fetch(this.url(path), { signal: AbortSignal.timeout(10_000) });
     return { status: res.status, body: await res.text() };
   }

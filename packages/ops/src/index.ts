@@ -13,3 +13,4 @@ export {
   type SumDiff,
 } from './verify.js';
 export { rebuild, rebuildWith, type RebuildOptions, type RebuildResult } from './rebuild.js';
+export { MarkRestore, REBUILT_MARK, DEFAULT_DEDUPE_TTL_DAYS, type MarkedEvent, type MarksResult } from './marks.js';

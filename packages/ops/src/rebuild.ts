@@ -10,6 +10,8 @@
  *      end when the group has none);
  *   3. apply ipasn.scores.latest (compacted: the latest score per NIP and rule set) through the same
  *      Lua script as the projector;
+ *      and restore the normalizer's dedupe marks (marks.ts) of every event on ipasn.events: the
+ *      replayed ones, then the rest past the scorer's position (the normalizer accepted them all);
  *   4. write the applied offsets (`<prefix>applied`, @ipasn/redis applied.ts): the end offsets of
  *      ipasn.events it replayed to (the states), and of ipasn.scores when it started reading
  *      ipasn.scores.latest (the aggregates: the scorer writes both topics in one transaction), so
@@ -38,8 +40,12 @@ import { scoringContext } from '@ipasn/scoring';
 import { SchemaRegistry, type ScoreEvent } from '@ipasn/serde';
 import { withClients, type Clients, type PipelineOptions } from './clients.js';
 import { verifyWith, type VerifyResult } from './verify.js';
+import { MarkRestore, type MarkedEvent, type MarksResult } from './marks.js';
 
-export type RebuildOptions = PipelineOptions;
+export type RebuildOptions = PipelineOptions & {
+  /** The normalizer's NORMALIZER_DEDUPE_TTL_DAYS: life of a restored dedupe mark (default 8). */
+  dedupeTtlDays?: number | undefined;
+};
 
 export interface RebuildResult {
   /** True when the final verify found no difference. */
@@ -66,6 +72,8 @@ export interface RebuildResult {
     invalid: number;
     undecodable: number;
   };
+  /** The normalizer's dedupe marks restored from the replayed events (marks.ts). */
+  marks: MarksResult;
   /** The epoch marker written once the state was rebuilt. */
   epoch: Epoch;
   /**
@@ -84,7 +92,7 @@ async function dropStates(redis: Redis, states: StateStore): Promise<number> {
   return deleted;
 }
 
-async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore): Promise<RebuildResult['states'] & { ranges: PartitionOffsets[]; pending: number }> {
+async function rebuildStates(clients: Clients, options: PipelineOptions, registry: SchemaRegistry, store: StateStore, marks: MarkRestore): Promise<RebuildResult['states'] & { ranges: PartitionOffsets[]; pending: number }> {
   const ruleSets = options.ruleSets ?? SHIPPED_RULE_SETS.all;
   const written = new Set<string>();
   let rejected = 0;
@@ -110,6 +118,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
     onChunk: async (chunk, _topic, partition) => {
       const decoded = decodeCanonicalEvents(registry, chunk, partition);
       undecodable += decoded.undecodable.length;
+      const rejects: MarkedEvent[] = [];
       try {
         // The scorer's context per chunk: a pinned date is not time-driven; a live one is today's.
         await applyEventChunk(store, decoded.inputs, () => scoringContext({ ruleSets, now: Date.now(), asOf: options.asOf, hold: options.hold, maxRecords: options.maxRecords }), {
@@ -117,6 +126,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
           onConflict: 'fail',
           afterWrite: ({ result }) => {
             rejected += result.rejects.length;
+            for (const r of result.rejects) rejects.push(r.input);
             for (const nip of result.states.keys()) written.add(nip);
             return Promise.resolve();
           },
@@ -125,6 +135,7 @@ async function rebuildStates(clients: Clients, options: PipelineOptions, registr
         if (err instanceof StateConflictError) throw new IpasnError('REBUILD_SCORER_RUNNING', `${err.nips.length} employee states were written by someone else during the rebuild: stop the scorer first`, { cause: err });
         throw err;
       }
+      await marks.chunk(decoded.inputs, rejects);
       done += chunk.length;
       options.onProgress?.({ phase: 'rebuild-states', done, total });
     },
@@ -167,7 +178,7 @@ async function rebuildAggregates(clients: Clients, options: PipelineOptions, reg
   return out;
 }
 
-export async function rebuildWith(clients: Clients, options: PipelineOptions): Promise<RebuildResult> {
+export async function rebuildWith(clients: Clients, options: RebuildOptions): Promise<RebuildResult> {
   const registry = SchemaRegistry.load();
   const store = await AggregateStore.open(clients.redis, clients.redisPrefix);
   const stateStore = await StateStore.open(clients.redis, clients.redisPrefix);
@@ -178,8 +189,23 @@ export async function rebuildWith(clients: Clients, options: PipelineOptions): P
   options.onProgress?.({ phase: 'drop', done: 2, total: 2 });
   clients.logger.info({ states, aggregates }, 'rebuild: derived state dropped');
 
-  const { ranges: eventRanges, pending, ...rebuiltStates } = await rebuildStates(clients, options, registry, stateStore);
+  const markRestore = new MarkRestore(clients.redis, clients.redisPrefix, { ttlDays: options.dedupeTtlDays });
+  const { ranges: eventRanges, pending, ...rebuiltStates } = await rebuildStates(clients, options, registry, stateStore, markRestore);
   clients.logger.info(rebuiltStates, 'rebuild: scorer states rebuilt');
+  // The events past the scorer's position were accepted by the normalizer too: their marks as well
+  // (the scorer deletes the mark of one it rejects when it gets there).
+  if (pending > 0) {
+    await readToEnd(clients.kafka, clients.topics.events, {
+      from: new Map(eventRanges.map((r) => [r.partition, r.high])),
+      groupPrefix: `${clients.topics.prefix}ipasn-rebuild-`,
+      chunkSize: options.chunkSize ?? 1000,
+      onChunk: async (chunk, _topic, partition) => {
+        await markRestore.chunk(decodeCanonicalEvents(registry, chunk, partition).inputs, []);
+      },
+    });
+  }
+  const marks = await markRestore.finish();
+  clients.logger.info(marks, 'rebuild: dedupe marks restored');
   // Before ipasn.scores.latest is read: the aggregates reflect at least this much of ipasn.scores.
   const scoreRanges = await withAdmin(clients.kafka, (admin) => admin.topicOffsets(clients.topics.scores));
   const rebuiltAggregates = await rebuildAggregates(clients, options, registry, store);
@@ -195,7 +221,7 @@ export async function rebuildWith(clients: Clients, options: PipelineOptions): P
   // With events left to the scorer, a verify now compares with what it has not processed yet.
   const verified = pending > 0 ? null : await verifyWith(clients, options);
   if (!verified) clients.logger.info({ pending }, 'rebuild: verify skipped: the scorer has events to process; run ipasn verify once its lag is 0');
-  return { ok: verified?.ok ?? true, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, epoch, pending, verify: verified };
+  return { ok: verified?.ok ?? true, dropped: { states, aggregates }, states: rebuiltStates, aggregates: rebuiltAggregates, marks, epoch, pending, verify: verified };
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { EmployeeState } from '@ipasn/scoring';
 import { decodeState, encodeState } from './codec.js';
-import { discarded, LuaScripts, type Redis } from '@ipasn/redis';
+import { discarded, EpochChangedError, epochKey, LuaScripts, type Redis } from '@ipasn/redis';
 
 export interface Loaded {
   state: EmployeeState | null;
@@ -45,7 +45,16 @@ export function heldPerAgency(index: Record<string, string>): Map<string, { even
   return out;
 }
 
+/** The Redis epoch marker the writer started with, and what to do once Redis no longer holds it. */
+export interface StateEpoch {
+  /** Its id; undefined: states are written without the check. */
+  id: () => string | undefined;
+  onChanged: () => void;
+}
+
 export class StateStore {
+  #epoch: StateEpoch | undefined;
+
   private constructor(
     private readonly redis: Redis,
     private readonly scripts: LuaScripts,
@@ -86,11 +95,30 @@ export class StateStore {
     return out;
   }
 
+  /**
+   * From now on, states are written only while Redis holds this epoch marker (the scorer's: a Redis
+   * that came back empty lost the states its scores build on); a write under another one, or none,
+   * writes nothing and throws {@link EpochChangedError} (retriable: the chunk's transaction aborts).
+   */
+  guardEpoch(epoch: StateEpoch): void {
+    this.#epoch = epoch;
+  }
+
   /** Writes each state if nobody wrote it since it was loaded; returns the NIPs that conflicted. */
   async write(entries: readonly { nip: string; state: EmployeeState; w: string }[]): Promise<string[]> {
+    const epoch = this.#epoch?.id();
     const results = await Promise.all(
-      entries.map((e) => this.scripts.run('state-cas', [this.key(e.nip), this.heldKey()], [e.w, encodeState(e.state), e.nip, heldCounts(e.state)])),
+      entries.map((e) =>
+        epoch === undefined
+          ? this.scripts.run('state-cas', [this.key(e.nip), this.heldKey()], [e.w, encodeState(e.state), e.nip, heldCounts(e.state)])
+          : this.scripts.run('state-cas-epoch', [this.key(e.nip), this.heldKey(), epochKey(this.prefix)], [e.w, encodeState(e.state), e.nip, heldCounts(e.state), epoch]),
+      ),
     );
+    const changed = results.find((r): r is string => typeof r === 'string' && r.startsWith('!'));
+    if (epoch !== undefined && changed !== undefined) {
+      this.#epoch?.onChanged();
+      throw new EpochChangedError(epoch, changed.slice(1));
+    }
     return entries.filter((_, i) => results[i] !== 1).map((e) => e.nip);
   }
 

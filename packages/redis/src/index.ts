@@ -120,7 +120,7 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
 }
 
-export { DedupeStore, type DedupeEntry, type DedupeVerdict } from './dedupe.js';
+export { DedupeStore, EpochChangedError, type DedupeEntry, type DedupeVerdict } from './dedupe.js';
 
 /** A pipeline or transaction that Redis discarded (EXEC aborted, connection lost): try again. */
 export function discarded(what: string): IpasnError {

@@ -185,7 +185,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
                 ? 'Redis holds no epoch marker while the consumer group has committed offsets: Redis came back empty (or was flushed)'
                 : `the Redis epoch marker ${problem.expected} this service started with is gone: Redis came back empty (or was flushed)`
               : `the Redis epoch marker changed from ${problem.expected} to ${problem.found.id} (${problem.found.by} at ${problem.found.createdAt}): Redis was rebuilt or replaced under this service`;
-          log.error({ reason: 'redis-epoch', problem, group: o.groupId }, `${why}; consuming stopped, not ready. Repair: stop the scorer and the projector, run ipasn rebuild, start them again (docs/runbooks.md)`);
+          log.error({ reason: 'redis-epoch', problem, group: o.groupId }, `${why}; consuming stopped, not ready. Repair: stop the normalizer, the scorer and the projector, run ipasn rebuild, start them again (docs/runbooks.md)`);
           await o.onProblem(problem);
         },
       });

@@ -8,7 +8,7 @@ import type { ChunkContext, InMessage, OutMessage } from '@ipasn/kafka';
 import type { Logger } from '@ipasn/logger';
 import { dedupeKey, normalize } from '@ipasn/normalize';
 import { canonicalEventMessage, coordinates, deadLetterMessage, deadLetterOf, HOUR_MS, pruneFreshness, recordFreshness, type TopicNames } from '@ipasn/pipeline';
-import type { DedupeStore, Redis } from '@ipasn/redis';
+import { EpochChangedError, type DedupeStore, type Redis } from '@ipasn/redis';
 import type { SchemaRegistry } from '@ipasn/serde';
 import { injectFrom } from '@ipasn/tracing';
 import type { NormalizerMetrics } from './metrics.js';
@@ -26,6 +26,12 @@ export interface ProcessorDeps {
   producers: TransactionalProducers;
   metrics: NormalizerMetrics;
   logger: Logger;
+  /**
+   * The id of the Redis epoch marker the normalizer started with (undefined: marks are written
+   * without the check, as in tests without a guard), and what to do when Redis no longer holds it
+   * (check the guard: it stops consuming). The chunk then fails retriably, its transaction aborted.
+   */
+  epoch?: { id: () => string | undefined; onChanged: () => void };
   /** The normalizer's clock: the ingestion time of events.md (injected in tests). */
   now: () => Date;
 }
@@ -80,7 +86,18 @@ export function createProcessor(deps: ProcessorDeps) {
       }
 
       // Only events that passed checks 1–7 are deduplicated (events.md): one round trip per chunk.
-      const verdicts = await deps.dedupe.mark(accepted.map((a) => ({ key: a.key, coordinates: a.coords })));
+      // Only while Redis holds the epoch marker: marks lost with it would let duplicates through.
+      const epochId = deps.epoch?.id();
+      let verdicts;
+      try {
+        verdicts = await deps.dedupe.mark(
+          accepted.map((a) => ({ key: a.key, coordinates: a.coords })),
+          epochId === undefined ? undefined : { prefix: deps.redisPrefix, id: epochId },
+        );
+      } catch (err) {
+        if (err instanceof EpochChangedError) deps.epoch?.onChanged();
+        throw err;
+      }
       accepted.forEach((a, i) => {
         if (verdicts[i] === 'duplicate') tally.duplicates++;
         else {

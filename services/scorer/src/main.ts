@@ -85,6 +85,10 @@ const epoch = await rt.watchEpoch({
   },
 });
 
+// And not even the chunk in hand at a flush: states are written only under the marker it started
+// with, else the chunk's transaction aborts before scores computed from lost states are emitted.
+store.guardEpoch({ id: () => epoch.epoch?.id, onChanged: () => void epoch.check() });
+
 rt.onShutdown('stop intake, drain and commit', () => consumer.stop());
 rt.onShutdown('close timers and rescore workers', async () => {
   await timers.close();

@@ -30,9 +30,9 @@ export interface FlushRecord {
   scorerBacklog: number | undefined;
   keysBefore: number | undefined;
   keysAfter: number | undefined;
-  /** From the flush until each scorer and projector process answered 503 naming `redis-epoch`. */
+  /** From the flush until each normalizer, scorer and projector process answered 503 naming `redis-epoch`. */
   detectMs: Record<string, number>;
-  /** Stop scorer and projector, `ipasn rebuild`, start them, until ready. */
+  /** Stop normalizer, scorer and projector, `ipasn rebuild`, start them, until ready. */
   repairMs: number;
   rebuildMs: number;
   rebuildExit: number;
@@ -79,16 +79,18 @@ async function untilEpochUnready(h: ServiceHandle, timeoutMs: number): Promise<v
   throw new Error(`${h.name} did not report redis-epoch within ${timeoutMs} ms after the flush (last /readyz: ${last})\n${h.tail(30)}`);
 }
 
-const REPAIRED: readonly ServiceName[] = ['scorer', 'projector'];
+/** Every service that watches the epoch marker: each stops unready on the flush and is restarted by the repair. */
+const REPAIRED: readonly ServiceName[] = ['normalizer', 'scorer', 'projector'];
 
 /**
  * Redis flushed under the running pipeline (FLUSHALL as admin), then what an operator does by the
- * runbook (docs/runbooks.md, "redis-epoch"): see the scorer and the projector unready with
- * `redis-epoch` (asserted: the detection is under test), stop them, `ipasn rebuild`, start them.
- * Unless `flushMidPublish`, runFaults waits for `ipasn publish` to end and the normalizer to drain
- * first: the flush takes the normalizer's dedupe marks, so a copy sent afterwards of an event
- * admitted before would be admitted again (docs/reliability.md, known gaps); the scorer and the
- * projector are usually still behind then, so the flush hits them mid-stream (the report says how far).
+ * runbook (docs/runbooks.md, "redis-epoch"): see the normalizer, the scorer and the projector
+ * unready with `redis-epoch` (asserted: the detection is under test), stop them, `ipasn rebuild`
+ * (it restores the normalizer's dedupe marks from ipasn.events), start them. Unless
+ * `flushMidPublish`, runFaults waits for `ipasn publish` to end and the normalizer to drain first;
+ * with it, the flush takes the dedupe marks while copies of admitted events still come, and the
+ * normalizer must drop them all the same (docs/reliability.md). The scorer and the projector are
+ * usually still behind then, so the flush hits them mid-stream (the report says how far).
  */
 async function flush(ctx: FaultContext, waitedMs: number): Promise<{ detail: string; recoveredMs: number; flush: FlushRecord }> {
   if (!ctx.cliEnv) throw new Error('a Redis flush needs the CLI environment for ipasn rebuild');
@@ -183,12 +185,12 @@ export async function runFaults(plan: readonly Fault[], ctx: FaultContext): Prom
     }
   })();
   const chains = new Map<string, Promise<void>>();
-  // A flush repairs the scorer and the projector with Redis and the broker up: it runs alone among
+  // A flush repairs the normalizer, the scorer and the projector with Redis and the broker up: it runs alone among
   // the faults on those (it waits for the ones striking, and they wait for it), without queueing
   // behind their plan order, so that it strikes as soon as it is safe (the scorer still behind).
   let exclusive: Promise<unknown> | undefined;
   const inFlight = new Set<Promise<unknown>>();
-  const excludes = (f: Fault): boolean => f.kind !== 'kill' || f.service === 'scorer' || f.service === 'projector';
+  const excludes = (f: Fault): boolean => f.kind !== 'kill' || REPAIRED.includes(f.service);
   const runs = plan.map((f, i) => {
     const target = f.kind === 'kill' ? f.service : f.kind;
     const run = (chains.get(target) ?? Promise.resolve()).then(async () => {

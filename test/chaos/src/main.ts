@@ -8,10 +8,11 @@
  *   --kills K        SIGKILLs of service instances (default 15, each service at least 3 times)
  *   --min-per-service M   (default 3; the CI variant: 1)
  *   --no-broker / --no-redis   leave out the broker or the Redis restart
- *   --flush-redis   also flush Redis (FLUSHALL) once, then repair by the runbook: scorer and projector
- *                    must report `redis-epoch`; stop them, `ipasn rebuild`, start them. It waits for the
- *                    publish to end and the normalizer to drain first (the flush takes the dedupe marks)
+ *   --flush-redis   also flush Redis (FLUSHALL) once, then repair by the runbook: normalizer, scorer
+ *                    and projector must report `redis-epoch`; stop them, `ipasn rebuild` (it restores the
+ *                    dedupe marks), start them. It waits for the publish to end and the normalizer to drain first
  *   --flush-mid-publish   with --flush-redis: flush at the planned point even while the publish goes on
+ *                    (copies of admitted events still come after the flush)
  *   --instances N    processes per stream service (normalizer, scorer, projector; default 1): with
  *                    2, the kills hit the first of each while the second shares the partitions
  *   --json FILE      also write the report as JSON

@@ -1,9 +1,9 @@
 /**
  * The short chaos variant of the test suite (docs/reliability.md): `npm run chaos` with 100,000
  * events and 7 faults — one SIGKILL of each service (the console included), one of the Kafka broker
- * while a transaction is open, one of Redis, and one Redis flush (`--flush-redis`: the scorer and the
- * projector must report `redis-epoch`, then the runbook's repair: stop them, `ipasn rebuild`, start
- * them) — on its OWN broker and Redis (test/chaos/chaos.sh: its
+ * while a transaction is open, one of Redis, and one Redis flush (`--flush-redis`: the normalizer, the
+ * scorer and the projector must report `redis-epoch`, then the runbook's repair: stop them,
+ * `ipasn rebuild`, start them) — on its OWN broker and Redis (test/chaos/chaos.sh: its
  * own state dir and ports, KAFKA_PORT + 100 and REDIS_PORT + 100 unless CHAOS_* say otherwise), never
  * the shared test broker the other tests use. The run's report must count 0 mismatches: nothing lost,
  * nothing doubled, every reject with its reason, scores equal to `ipasn score`, ipasn verify at 0.
@@ -63,11 +63,11 @@ describe('chaos, short variant (own broker and Redis)', () => {
     expect(code, output.slice(-4_000)).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
     expect(report.faults.map((f) => f.fault).sort()).toEqual(['FLUSHALL Redis', 'SIGKILL Redis', 'SIGKILL console', 'SIGKILL normalizer', 'SIGKILL projector', 'SIGKILL scorer', 'SIGKILL the Kafka broker']);
-    // The flush emptied Redis, both services saw it (redis-epoch), and the rebuild succeeded.
+    // The flush emptied Redis, the three services saw it (redis-epoch), and the rebuild succeeded.
     const flush = report.faults.find((f) => f.fault === 'FLUSHALL Redis')?.flush;
     expect(flush?.keysBefore).toBeGreaterThan(0);
     expect(flush?.keysAfter).toBeLessThan(flush!.keysBefore!);
-    expect(Object.keys(flush!.detectMs).sort()).toEqual(['projector', 'scorer']);
+    expect(Object.keys(flush!.detectMs).sort()).toEqual(['normalizer', 'projector', 'scorer']);
     expect(flush?.rebuildExit).toBe(0);
     expect(report.verify.exitCode).toBe(0);
     expect(report.eventsCheck.records).toBeGreaterThan(0.9 * EVENTS);

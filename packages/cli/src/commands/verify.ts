@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { rebuild, verify, type Phase, type VerifyResult } from '@ipasn/ops';
 import { kafkaConnection, loadConfig, redisConnection } from '@ipasn/config';
-import { CheckFailed, IoError } from '../errors.js';
+import { CheckFailed, IoError, UsageError } from '../errors.js';
 import { isoDateArg } from '../options.js';
 import { progress, type Progress } from '../progress.js';
 import { ruleSetList, ruleSetOptions, selectRuleSets, type RuleSetFlags } from '../rule-sets.js';
@@ -31,8 +31,19 @@ function options(flags: Flags) {
     // The live scorer's record limit, so a rebuild or check applies TOO_MANY_RECORDS where it did.
     maxRecords: maxRecordsFromEnv(process.env),
     hold: holdLimitsFromEnv(process.env),
+    // The normalizer's mark life, so the marks a rebuild restores expire when the live ones would.
+    dedupeTtlDays: dedupeTtlDaysFromEnv(process.env),
     onProgress: phases(),
   };
+}
+
+/** NORMALIZER_DEDUPE_TTL_DAYS as the normalizer reads it (≥ 7, default 8). */
+export function dedupeTtlDaysFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = env['NORMALIZER_DEDUPE_TTL_DAYS'];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const days = Number(raw);
+  if (!Number.isFinite(days) || days < 7) throw new UsageError(`NORMALIZER_DEDUPE_TTL_DAYS must be a number of days ≥ 7, got ${JSON.stringify(raw)}`);
+  return days;
 }
 
 /** One progress bar per phase. */
@@ -95,7 +106,7 @@ export const rebuildCommand: CommandModule = {
           const t0 = performance.now();
           const r = await rebuild(options(flags));
           process.stderr.write(
-            `rebuild: ${r.dropped.states} states and ${r.dropped.aggregates} aggregate keys dropped; ${r.states.events} events → ${r.states.employees} profiles; ${r.aggregates.scores} latest scores → ${r.aggregates.applied} applied; epoch marker ${r.epoch.id}; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+            `rebuild: ${r.dropped.states} states and ${r.dropped.aggregates} aggregate keys dropped; ${r.states.events} events → ${r.states.employees} profiles; ${r.aggregates.scores} latest scores → ${r.aggregates.applied} applied; ${r.marks.restored} dedupe marks restored (${r.marks.present} kept, ${r.marks.expired} expired, ${r.marks.forgotten} of rejected events deleted); epoch marker ${r.epoch.id}; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
           );
           if (!r.verify) {
             process.stderr.write(`verify skipped: the scorer has ${r.pending} offsets of ipasn.events still to process (the rebuild stopped at its committed offsets); run ipasn verify once its lag is 0\n`);
