@@ -36,11 +36,13 @@ beforeAll(async () => {
   await applyTopics(kafka, [
     { name: topics.events, partitions: 1, config: {} },
     { name: topics.scoresLatest, partitions: 1, config: {} },
+    // The rebuild reads ipasn.scores' end offsets (the applied offsets of the aggregates).
+    { name: topics.scores, partitions: 1, config: {} },
   ]);
 });
 
 afterAll(async () => {
-  await withAdmin(kafka, (admin) => admin.deleteTopics([topics.events, topics.scoresLatest]));
+  await withAdmin(kafka, (admin) => admin.deleteTopics([topics.events, topics.scoresLatest, topics.scores]));
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${ns}*`, 'COUNT', 500);
