@@ -72,7 +72,16 @@ export interface ServiceRuntime {
    * pass `guard.beforeCommit` as its consumer's `beforeCommit` (and call it before a chunk
    * transaction's commit), and add `'redis-behind': () => guard.behindOk` to the readiness checks.
    */
-  watchEpoch(options: { redis: Redis; redisPrefix: string; groupId: string; topics: string[]; onProblem: (problem: EpochProblem) => void | Promise<void>; intervalMs?: number }): Promise<EpochGuard>;
+  watchEpoch(options: {
+    redis: Redis;
+    redisPrefix: string;
+    groupId: string;
+    topics: string[];
+    onProblem: (problem: EpochProblem) => void | Promise<void>;
+    intervalMs?: number;
+    /** Whether the service records applied offsets and is checked for Redis behind (the scorer and projector); default true. The normalizer keeps no state of its input's positions in Redis. */
+    appliedOffsets?: boolean;
+  }): Promise<EpochGuard>;
   /** Starts the ops server; readiness checks are named; `shutdown` is added (not ready once stopping). */
   startOps(readiness: Record<string, () => boolean | Promise<boolean>>, routes?: (app: FastifyInstance) => void | Promise<void>): Promise<{ app: FastifyInstance; port: number }>;
 }
@@ -163,8 +172,7 @@ export function serviceRuntime(name: string, config: BaseConfig, options: Servic
         ...(o.intervalMs !== undefined ? { intervalMs: o.intervalMs } : {}),
         // Asked only when there is no marker.
         groupHasOffsets: async () => (await committed()).some((c) => Number(c.offset) >= 0),
-        committedOffsets: committed,
-        applied: new AppliedOffsets(o.redis, o.redisPrefix),
+        ...(o.appliedOffsets === false ? {} : { committedOffsets: committed, applied: new AppliedOffsets(o.redis, o.redisPrefix) }),
         onCheckError: (err) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'redis epoch check failed: retried at the next one'),
         onProblem: async (problem) => {
           if (problem.kind === 'behind') {

@@ -63,6 +63,8 @@ const guard = await rt.watchEpoch({
   redisPrefix: config.REDIS_PREFIX,
   groupId,
   topics: ingress,
+  // Its dedupe marks are not positions of its input: no applied offsets, no behind check.
+  appliedOffsets: false,
   onProblem: async () => {
     if (consuming) await normalizer.stop();
   },
