@@ -28,7 +28,10 @@ function run(command: string, args: string[], timeout: number): string {
 }
 
 function java(...args: string[]): string[] {
-  return run('java', ['-cp', classpath, 'AvroInterop', ...args], 120_000).trimEnd().split('\n');
+  // UTF-8 on stdout whatever the locale: with none (LANG unset, as in a bare CI shell) Java prints
+  // every non-ASCII character of a decoded record (random bytes, names) as '?'. JDK 17 reads
+  // sun.stdout.encoding, JDK 19+ stdout.encoding.
+  return run('java', ['-Dfile.encoding=UTF-8', '-Dsun.stdout.encoding=UTF-8', '-Dstdout.encoding=UTF-8', '-cp', classpath, 'AvroInterop', ...args], 120_000).trimEnd().split('\n');
 }
 
 beforeAll(() => {
