@@ -32,7 +32,7 @@ import { cli } from './cli.js';
 import { declared } from './expect.js';
 import { runScript, STATE_DIR } from './infra.js';
 import { drainAll } from './progress.js';
-import { ServiceSet, type SelfExit } from './services.js';
+import { cliAdminEnv, ServiceSet, type SelfExit } from './services.js';
 
 const AS_OF = '2025-06-30';
 const log = (line: string): void => void process.stderr.write(`[failover] ${line}\n`);
@@ -373,13 +373,7 @@ async function main(): Promise<number> {
     const throughput = { before: rate(firstMove, tFirst), during: rate(tFirst, tLast), after: rate(tLast, publishEnd !== 0 && publishEnd > tLast + 5_000 ? drainedAt : tLast) };
 
     log('checking: ipasn verify, ipasn.dlq, ipasn.events, ipasn.scores');
-    const cliAdmin = {
-      KAFKA_SASL_USERNAME: 'cli-admin',
-      KAFKA_SASL_PASSWORD_FILE: join(secrets, 'kafka', 'users', 'cli-admin.password'),
-      REDIS_USERNAME: 'cli',
-      REDIS_PASSWORD_FILE: join(secrets, 'redis', 'cli.password'),
-      SCORING_AS_OF: AS_OF,
-    };
+    const cliAdmin = cliAdminEnv(secrets, AS_OF);
     const v = await cli(['verify'], cliAdmin);
     const summary = JSON.parse(published.out.split('\n').find((l) => l.startsWith('{')) ?? '{}') as { sent?: number };
     const d = await declared(stream.file, stream.expectFile, rejectsFile);

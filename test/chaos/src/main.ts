@@ -32,7 +32,7 @@ import { STATE_DIR } from './infra.js';
 import { faultPlan } from './plan.js';
 import { drainAll, drainIngress, pipelineProgress, scorerBacklog } from './progress.js';
 import { formatReport, mismatchCount, type Report } from './report.js';
-import { ServiceSet } from './services.js';
+import { cliAdminEnv, ServiceSet } from './services.js';
 
 const AS_OF = '2025-06-30';
 const log = (line: string): void => void process.stderr.write(`[chaos] ${line}\n`);
@@ -77,13 +77,7 @@ async function main(): Promise<number> {
   const approxEvents = stream.summary.lines - stream.summary.duplicates - stream.summary.rejects.total;
   const plan = faultPlan({ seed, kills, minPerService, broker: !args['no-broker'], redis: !args['no-redis'], flush: args['flush-redis'], from: 0.05, to: 0.85 });
 
-  const cliAdmin = {
-    KAFKA_SASL_USERNAME: 'cli-admin',
-    KAFKA_SASL_PASSWORD_FILE: join(secrets, 'kafka', 'users', 'cli-admin.password'),
-    REDIS_USERNAME: 'cli',
-    REDIS_PASSWORD_FILE: join(secrets, 'redis', 'cli.password'),
-    SCORING_AS_OF: AS_OF,
-  };
+  const cliAdmin = cliAdminEnv(secrets, AS_OF);
   log(`starting normalizer, scorer, projector (${instances} of each) and console (each as its own principal)`);
   const services = await ServiceSet.start({ SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' }, secrets, logs, instances);
   const rejectsFile = join(work, 'publish-rejects.ndjson');

@@ -15,6 +15,17 @@ export interface SelfExit {
   signal: string | null;
 }
 
+/** The operators' principal for `ipasn verify` and `ipasn rebuild` (Kafka `cli-admin`, Redis `cli`), evaluation date pinned. */
+export function cliAdminEnv(secrets: string, asOf: string): Record<string, string> {
+  return {
+    KAFKA_SASL_USERNAME: 'cli-admin',
+    KAFKA_SASL_PASSWORD_FILE: join(secrets, 'kafka', 'users', 'cli-admin.password'),
+    REDIS_USERNAME: 'cli',
+    REDIS_PASSWORD_FILE: join(secrets, 'redis', 'cli.password'),
+    SCORING_AS_OF: asOf,
+  };
+}
+
 function principalEnv(name: ServiceName, secrets: string): Record<string, string> {
   const env: Record<string, string> = {
     KAFKA_SASL_USERNAME: name,
