@@ -12,13 +12,16 @@
  *     projector started, timed until every group's lag is 0; then `ipasn verify` (library call).
  *  4. Freshness: a second generated stream published at a steady rate; p50/p95/p99 of the
  *     projector's ipasn_projector_end_to_end_seconds histogram over that window (scorer's
- *     computedAt → aggregate updated). The external probe of issue 15 is not implemented.
+ *     computedAt → aggregate updated), and of the external probe (probe.ts: one marked event at a
+ *     time, published and then polled for on the console's API, as a client sees it).
  *  5. Resources: peak RSS (VmHWM) and CPU seconds per 1,000 events of each service, the broker and
  *     Redis over the backfill; Redis bytes per employee (MEMORY USAGE of a sample of profiles).
  *
+ * `--instances N` runs N processes of each service in their groups (the scale-out figure).
  * Prints a Markdown table and writes the "Suite" section of docs/benchmarks.md (--no-docs: not).
  * Figures only: nothing here asserts a time.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir, release } from 'node:os';
@@ -48,7 +51,8 @@ import { baseline } from '@ipasn/normalizer/bench-baseline';
 import { verify } from '@ipasn/ops';
 import { topicNames } from '@ipasn/pipeline';
 import { closeRedis } from '@ipasn/redis';
-import { bucketDelta, cpuSecondsOfStat, fmt, histogramBuckets, markdownTable, quantile, replaceSection, statusBytes, type Cell } from './stats.js';
+import { freshnessProbe, PROBE_AGENCY, writeProbeAgencies } from './probe.js';
+import { bucketDelta, cpuSecondsOfStat, fmt, histogramBuckets, markdownTable, quantile, replaceSection, sampleQuantile, statusBytes, type Cell } from './stats.js';
 
 const run = promisify(execFile);
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '2000' },
       seconds: { type: 'string' },
       seed: { type: 'string', default: 'bench' },
+      instances: { type: 'string', default: '1' },
       'no-docs': { type: 'boolean', default: false },
     },
   });
@@ -157,6 +162,8 @@ async function main(): Promise<void> {
   const freshSeconds = Number(values.seconds ?? (values.quick ? 30 : 120));
   if (!Number.isInteger(events) || events < 10_000) throw new Error('--events must be an integer ≥ 10,000');
   if (!(freshRate > 0) || !(freshSeconds > 0)) throw new Error('--rate and --seconds must be positive');
+  const instances = Number(values.instances);
+  if (!Number.isInteger(instances) || instances < 1 || instances > 4) throw new Error('--instances must be 1 to 4');
 
   const dir = mkdtempSync(join(tmpdir(), 'ipasn-bench-'));
   for (const sub of ['backfill', 'fresh']) mkdirSync(join(dir, sub));
@@ -166,13 +173,15 @@ async function main(): Promise<void> {
   const services: ServiceHandle[] = [];
   const rows: Row[] = [];
   const started = new Date();
-  out(`bench suite: ${fmt(events)} events, freshness ${fmt(freshRate)}/s for ${freshSeconds} s, namespace ${ns}`);
+  out(`bench suite: ${fmt(events)} events, freshness ${fmt(freshRate)}/s for ${freshSeconds} s, ${instances} instance(s) per service, namespace ${ns}`);
   try {
     // --- the stream -------------------------------------------------------------------------
     let t = performance.now();
     const stream = await generateStream({ dir: join(dir, 'backfill'), seed: values.seed, events, asOf: AS_OF, now: started });
     out(`  generated in ${Math.round(performance.now() - t)} ms (${stream.agencies.length} agencies)`);
-    await createTopics(ns, stream.agencies, { cleanup: false });
+    // The probe agency (probe.ts) is known to every service and has its own topic; the stream never writes to it.
+    const agenciesFile = writeProbeAgencies(join(dir, 'agencies.json'));
+    await createTopics(ns, [...stream.agencies, PROBE_AGENCY], { cleanup: false });
     const ingress = stream.agencies.map((c) => topics.ingress(c));
     const partitions = (await withAdmin(kafka, (admin) => Promise.all(ingress.map((tp) => admin.topicOffsets(tp))))).reduce((n, p) => n + p.length, 0);
     const pub = await publishNdjson(stream.file, { prefix: ns, expect: stream.expectations });
@@ -207,19 +216,23 @@ async function main(): Promise<void> {
     // --- 3. the whole pipeline, backfill ----------------------------------------------------
     const brokerPid = pidFile(join(process.env['IPASN_STATE_DIR'] ?? join(REPO_ROOT, '.local'), 'kafka/kafka.pid'));
     const redisPid = pidFile(join(process.env['IPASN_STATE_DIR'] ?? join(REPO_ROOT, '.local'), 'redis/redis.pid'));
-    const env = { IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn' };
+    const env = { IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, SCORING_AS_OF: AS_OF, LOG_LEVEL: 'warn', IPASN_AGENCIES_FILE: agenciesFile };
     const infraBefore = { broker: proc(brokerPid), redis: proc(redisPid) };
     t = performance.now();
-    for (const name of SERVICES) services.push(await startService(name, env, { cleanup: false }));
+    for (const name of SERVICES) {
+      for (let i = 1; i <= instances; i++) services.push(await startService(name, env, { cleanup: false, artifactsDir: join(dir, 'logs', `${name}-${i}`) }));
+    }
     await Promise.all(services.map((s) => s.waitReady(120_000)));
     const groups = [
-      { group: `${ns}ipasn-normalizer`, topics: ingress },
+      { group: `${ns}ipasn-normalizer`, topics: [...ingress, topics.ingress(PROBE_AGENCY)] },
       { group: `${ns}ipasn-scorer`, topics: [topics.events] },
       { group: `${ns}ipasn-projector`, topics: [topics.scores] },
     ];
     const end = await drainAll(groups, () => services.find((s) => !s.running)?.tail());
     const pipelineSeconds = (end - t) / 1000;
-    const usage = services.map((s) => ({ name: s.name, ...proc(s.pid) }));
+    // Per service: CPU summed over its instances.
+    const cpuOf = (name: string): number => services.filter((s) => s.name === name).reduce((n, s) => n + (proc(s.pid)?.cpu ?? NaN), 0);
+    const usage = SERVICES.map((name) => ({ name, cpu: cpuOf(name) }));
     const infraAfter = { broker: proc(brokerPid), redis: proc(redisPid) };
     const pipeline: Row = { item: 'whole pipeline, backfill (services start → every lag 0)', events: pub.sent, seconds: pipelineSeconds };
     rows.push(pipeline);
@@ -230,19 +243,49 @@ async function main(): Promise<void> {
     if (!v.ok) process.exitCode = 1;
 
     // --- 4. freshness -----------------------------------------------------------------------
-    const projector = services[2];
+    // The console for the external probe, with a viewer token of its own.
+    const token = randomBytes(24).toString('base64url');
+    const usersFile = join(dir, 'console-users.json');
+    writeFileSync(usersFile, JSON.stringify({ version: 1, users: [], tokens: [{ name: 'bench-probe', role: 'viewer', tokenHash: `sha256:${createHash('sha256').update(token).digest('hex')}` }] }), { mode: 0o600 });
+    const secrets = process.env['IPASN_SECRETS_DIR'] ?? join(REPO_ROOT, '.local/secrets');
+    const consoleSvc = await startService(
+      'console',
+      {
+        ...env,
+        CONSOLE_PORT: '0',
+        CONSOLE_USERS_FILE: usersFile,
+        CONSOLE_SESSION_SECRET: randomBytes(32).toString('base64'),
+        CONSOLE_REDIS_USERNAME: 'console',
+        CONSOLE_REDIS_PASSWORD_FILE: join(secrets, 'redis', 'console.password'),
+      },
+      { cleanup: false, artifactsDir: join(dir, 'logs', 'console') },
+    );
+    services.push(consoleSvc);
+    await consoleSvc.waitReady(120_000);
+    const projectors = services.filter((s) => s.name === 'projector');
     const metric = 'ipasn_projector_end_to_end_seconds';
-    const before = histogramBuckets((await projector?.metrics()) ?? '', metric);
+    const projectorMetrics = async (): Promise<string> => (await Promise.all(projectors.map((p) => p.metrics()))).join('\n');
+    const before = histogramBuckets(await projectorMetrics(), metric);
     const fresh = await generateStream({ dir: join(dir, 'fresh'), seed: `${values.seed}-fresh`, events: Math.round(freshRate * freshSeconds), asOf: AS_OF, now: new Date() });
-    const freshPub = await publishLines(paced(fresh.file, freshRate), { prefix: ns, expect: fresh.expectations, batchSize: Math.max(1, Math.round(freshRate / 20)) });
+    let publishing = true;
+    const [freshPub, probe] = await Promise.all([
+      publishLines(paced(fresh.file, freshRate), { prefix: ns, expect: fresh.expectations, batchSize: Math.max(1, Math.round(freshRate / 20)) }).finally(() => {
+        publishing = false;
+      }),
+      freshnessProbe({ ns, console: consoleSvc, token, stop: () => !publishing }),
+    ]);
     await drainAll(groups, () => services.find((s) => !s.running)?.tail());
-    const window = bucketDelta(histogramBuckets((await projector?.metrics()) ?? '', metric), before);
+    const window = bucketDelta(histogramBuckets(await projectorMetrics(), metric), before);
     const q = (x: number) => quantile(window, x);
+    const pq = (x: number) => sampleQuantile(probe.samples, x);
     const achieved = freshPub.sent / (freshPub.ms / 1000);
     out(`  freshness: ${fmt(freshPub.sent)} events at ${fmt(achieved)}/s; p50 ${fmt(q(0.5), 3)} s, p95 ${fmt(q(0.95), 3)} s, p99 ${fmt(q(0.99), 3)} s`);
+    out(`  probe: ${probe.samples.length} probes, p50 ${fmt(pq(0.5), 3)} s, p95 ${fmt(pq(0.95), 3)} s, p99 ${fmt(pq(0.99), 3)} s, max ${fmt(pq(1), 3)} s${probe.timedOut === null ? '' : `; probe ${probe.timedOut} NOT SEEN within 60 s`}`);
+    if (probe.timedOut !== null) process.exitCode = 1;
 
     // --- 5. resources -----------------------------------------------------------------------
-    const peaks = services.map((s) => ({ name: s.name, hwm: proc(s.pid)?.hwm }));
+    // Per service: the largest peak of its instances.
+    const peakOf = (name: string): number => Math.max(...services.filter((s) => s.name === name).map((s) => proc(s.pid)?.hwm ?? NaN));
     const redis = testRedis();
     let perEmployee: number | undefined;
     try {
@@ -270,7 +313,7 @@ async function main(): Promise<void> {
     const resources = markdownTable(
       ['process', 'CPU s (backfill)', 'CPU s / 1,000 events', 'cores busy (backfill)', 'peak RSS MB'],
       [
-        ...usage.map((u): Cell[] => [u.name, fmt(u.cpu, 1), fmt(((u.cpu ?? NaN) * 1000) / pub.sent, 3), fmt((u.cpu ?? NaN) / pipelineSeconds, 2), fmt((peaks.find((p) => p.name === u.name)?.hwm ?? NaN) / 2 ** 20)]),
+        ...usage.map((u): Cell[] => [instances > 1 ? `${u.name} (${instances} instances; peak: the largest)` : u.name, fmt(u.cpu, 1), fmt((u.cpu * 1000) / pub.sent, 3), fmt(u.cpu / pipelineSeconds, 2), fmt(peakOf(u.name) / 2 ** 20)]),
         ...(['broker', 'redis'] as const).map((k): Cell[] => {
           const cpu = (infraAfter[k]?.cpu ?? NaN) - (infraBefore[k]?.cpu ?? NaN);
           return [k === 'broker' ? 'Kafka broker' : 'Redis', fmt(cpu, 1), fmt((cpu * 1000) / pub.sent, 3), fmt(cpu / pipelineSeconds, 2), fmt((infraAfter[k]?.hwm ?? NaN) / 2 ** 20)];
@@ -284,13 +327,13 @@ async function main(): Promise<void> {
       `### Suite run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC${values.quick ? ' (--quick)' : ''}`,
       '',
       `Machine: ${machine}. Load average at the end: ${load}.`,
-      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`. Stream: ${fmt(pub.sent)} ingress events of ${meanSize} bytes on average, ${partitions} ingress partitions (${stream.agencies.length} agencies); normalizer with ${concurrency} partitions in flight.`,
+      `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`. Stream: ${fmt(pub.sent)} ingress events of ${meanSize} bytes on average, ${partitions} ingress partitions (${stream.agencies.length} agencies); ${instances} instance(s) of each service; normalizer with ${concurrency} partitions in flight.`,
       '',
       table,
       '',
       `Whole pipeline: **${fmt(pipelineRate)} events/s** = ${fmt(pipelineRate / rateOf(own.consume), 3)} × Kafka's ConsumerPerformance, ${fmt(pipelineRate / rateOf(pipeRow), 3)} × the kafkajs transactional pipe, ${fmt(pipelineRate / rateOf(offline), 3)} × the offline scorer. \`ipasn verify\`: ${v.ok ? `ok (0 agencies differ, ${fmt(v.employees)} employees)` : `**${mismatches} agencies differ**`}.`,
       '',
-      `Freshness (${fmt(freshPub.sent)} events published at ${fmt(achieved)}/s for ${freshSeconds} s while the services run; \`${metric}\`, i.e. the scorer's computedAt → the aggregate updated, over that window): p50 ${fmt(q(0.5), 3)} s, p95 ${fmt(q(0.95), 3)} s, p99 ${fmt(q(0.99), 3)} s. The external probe (publish marked events, poll the console API) is not implemented.`,
+      `Freshness (${fmt(freshPub.sent)} events published at ${fmt(achieved)}/s for ${freshSeconds} s while the services run; \`${metric}\`, i.e. the scorer's computedAt → the aggregate updated, over that window): p50 ${fmt(q(0.5), 3)} s, p95 ${fmt(q(0.95), 3)} s, p99 ${fmt(q(0.99), 3)} s. External probe over the same window (one new employee of a probe agency at a time, from the send to the console's \`/api/agencies/${PROBE_AGENCY}\` counting it, polled every 20 ms): ${probe.samples.length} probes, p50 ${fmt(pq(0.5), 3)} s, p95 ${fmt(pq(0.95), 3)} s, p99 ${fmt(pq(0.99), 3)} s, max ${fmt(pq(1), 3)} s${probe.timedOut === null ? '' : ` — **probe ${probe.timedOut} was not seen within 60 s**`}.`,
       '',
       resources,
       '',

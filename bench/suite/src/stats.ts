@@ -92,3 +92,10 @@ export function replaceSection(doc: string, begin: string, end: string, body: st
   if (i < 0 || j < 0) return `${doc.trimEnd()}\n\n${block}\n`;
   return doc.slice(0, i) + block + doc.slice(j + end.length);
 }
+
+/** The q-quantile of `xs` (nearest rank), or NaN for none. */
+export function sampleQuantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+}

@@ -72,7 +72,8 @@ export class ProfileFold {
   add(event: CanonicalEvent, ingestedAt = 0): void {
     // The scorer's checks 8–10, record limit included.
     const nip = event.nip;
-    const r = foldEvent(this.#profiles.get(nip) ?? emptyProfile(nip), this.#held.get(nip) ?? [], { event, ingestedAt }, this.limits, this.maxRecords);
+    // The profiles of this map are its own: folded in place, without a copy per event.
+    const r = foldEvent(this.#profiles.get(nip) ?? emptyProfile(nip), this.#held.get(nip) ?? [], { event, ingestedAt }, this.limits, this.maxRecords, true);
     if (r.steps.some((x) => x.kind === 'applied')) this.#profiles.set(nip, minimize(r.profile));
     if (r.held.length > 0) this.#held.set(nip, r.held);
     else this.#held.delete(nip);

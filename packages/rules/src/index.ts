@@ -12,10 +12,13 @@ export { ALL_RULE_SETS } from '@ipasn/contracts';
 export { RuleSetFileError, RuleSetListError, UnknownRuleSetError } from './errors.js';
 export {
   emptyProfile,
+  addsRecord,
   applyEvent,
   applyEvents,
   isScorable,
   getRecord,
+  recordCount,
+  type ApplyOptions,
   type Profile,
   type ProfileRecord,
   type EducationRec,

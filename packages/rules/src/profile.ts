@@ -100,12 +100,50 @@ export function getRecord(profile: Profile, recordId: string): ProfileRecord | u
   return Object.hasOwn(profile.records, recordId) ? profile.records[recordId] : undefined;
 }
 
-function withRecord(profile: Profile, recordId: string, rec: ProfileRecord): Profile {
-  // A computed key creates an own property even for "__proto__"; `records[id] = …` would not.
-  return { ...profile, records: { ...profile.records, [recordId]: rec }, seq: profile.seq + 1 };
+/**
+ * How `applyEvent` changes a profile. By default it returns a new one and leaves the given profile
+ * as it was: profiles are values that callers share. `inPlace` is for a fold's own working copy,
+ * which nothing else holds (the offline scorer's map of profiles): a record or a retraction then
+ * changes the given profile's records and `seq` and returns that same object, instead of copying
+ * every record per event (the copy was ≈ 11 % of `ipasn score`'s CPU). Events that change the
+ * owner or the employee fields still return a new object (sharing the records), so a caller can
+ * compare the owner before and after. A rejected event never changes anything.
+ */
+export interface ApplyOptions {
+  inPlace?: boolean;
 }
 
-function withoutRecord(profile: Profile, recordId: string): Profile {
+const RECORD_EVENTS: ReadonlySet<string> = new Set(['ipasn.education.recorded', 'ipasn.training.recorded', 'ipasn.appraisal.recorded', 'ipasn.discipline.recorded']);
+
+/** Whether `event`, if accepted, adds a record to `profile` (a record event with a new `recordId`). */
+export function addsRecord(profile: Profile, event: CanonicalEvent): boolean {
+  return RECORD_EVENTS.has(event.type) && getRecord(profile, (event.data as { recordId: string }).recordId) === undefined;
+}
+
+/** The number of records of `profile`. */
+export function recordCount(profile: Profile): number {
+  let n = 0;
+  for (const id in profile.records) if (Object.hasOwn(profile.records, id)) n++;
+  return n;
+}
+
+function withRecord(profile: Profile, recordId: string, rec: ProfileRecord, inPlace: boolean): Profile {
+  if (!inPlace) {
+    // A computed key creates an own property even for "__proto__"; `records[id] = …` would not.
+    return { ...profile, records: { ...profile.records, [recordId]: rec }, seq: profile.seq + 1 };
+  }
+  if (recordId === '__proto__') Object.defineProperty(profile.records, recordId, { value: rec, writable: true, enumerable: true, configurable: true });
+  else profile.records[recordId] = rec;
+  profile.seq += 1;
+  return profile;
+}
+
+function withoutRecord(profile: Profile, recordId: string, inPlace: boolean): Profile {
+  if (inPlace) {
+    // Only called for an own record: `delete` removes an own "__proto__" too, never the prototype.
+    delete profile.records[recordId];
+    return profile;
+  }
   const records = Object.fromEntries(Object.entries(profile.records).filter(([id]) => id !== recordId));
   return { ...profile, records };
 }
@@ -120,12 +158,14 @@ function notOwner(sender: string, owner: string | null, type: string): ApplyOutc
 }
 
 /**
- * Applies one canonical event of this employee. Pure: returns a new profile or the reason the
- * event is rejected (NOT_OWNER is checked before UNKNOWN_RECORD), never mutating `profile`.
+ * Applies one canonical event of this employee. Pure by default: returns a new profile or the
+ * reason the event is rejected (NOT_OWNER is checked before UNKNOWN_RECORD), never mutating
+ * `profile` (with `inPlace`, see ApplyOptions).
  * An event for another NIP is a programmer error and throws.
  */
-export function applyEvent(profile: Profile, event: CanonicalEvent): ApplyOutcome {
+export function applyEvent(profile: Profile, event: CanonicalEvent, options: ApplyOptions = {}): ApplyOutcome {
   if (event.nip !== profile.nip) throw new Error(`applyEvent: event ${event.id} is for another employee`);
+  const inPlace = options.inPlace === true;
   const sender = event.agencyCode;
   const { owner } = profile;
   const ownerOrAnyone = owner === null || owner === sender;
@@ -154,14 +194,14 @@ export function applyEvent(profile: Profile, event: CanonicalEvent): ApplyOutcom
     case 'ipasn.education.recorded': {
       if (!ownerOrAnyone) return notOwner(sender, owner, event.type);
       const d = event.data;
-      return ok(withRecord(profile, d.recordId, { t: 'edu', seq: profile.seq, level: d.level, on: d.graduatedOn }));
+      return ok(withRecord(profile, d.recordId, { t: 'edu', seq: profile.seq, level: d.level, on: d.graduatedOn }, inPlace));
     }
     case 'ipasn.training.recorded': {
       if (!ownerOrAnyone) return notOwner(sender, owner, event.type);
       const d = event.data;
       const rec: TrainingRec = { t: 'trn', seq: profile.seq, kind: d.kind, jp: d.hours, on: d.completedOn };
       if (d.kind === 'LEADERSHIP') rec.lead = d.leadershipLevel;
-      return ok(withRecord(profile, d.recordId, rec));
+      return ok(withRecord(profile, d.recordId, rec, inPlace));
     }
     case 'ipasn.appraisal.recorded': {
       if (!ownerOrAnyone) return notOwner(sender, owner, event.type);
@@ -169,14 +209,14 @@ export function applyEvent(profile: Profile, event: CanonicalEvent): ApplyOutcom
       const rec: AppraisalRec = { t: 'apr', seq: profile.seq, year: d.year };
       if (d.predicate !== undefined) rec.pred = d.predicate;
       if (d.score !== undefined) rec.score = d.score;
-      return ok(withRecord(profile, d.recordId, rec));
+      return ok(withRecord(profile, d.recordId, rec, inPlace));
     }
     case 'ipasn.discipline.recorded': {
       if (!ownerOrAnyone) return notOwner(sender, owner, event.type);
       const d = event.data;
       const rec: DisciplineRec = { t: 'dis', seq: profile.seq, level: d.level, on: d.imposedOn };
       if (d.endsOn !== undefined) rec.ends = d.endsOn;
-      return ok(withRecord(profile, d.recordId, rec));
+      return ok(withRecord(profile, d.recordId, rec, inPlace));
     }
     case 'ipasn.record.retracted': {
       if (!ownerOrAnyone) return notOwner(sender, owner, event.type);
@@ -188,7 +228,7 @@ export function applyEvent(profile: Profile, event: CanonicalEvent): ApplyOutcom
           message: `${event.type} from agency ${sender}: no record ${JSON.stringify(recordId)} on this employee`,
         };
       }
-      return ok(withoutRecord(profile, recordId));
+      return ok(withoutRecord(profile, recordId, inPlace));
     }
     case 'ipasn.employee.transferred': {
       if (owner === null || owner !== sender) return notOwner(sender, owner, event.type);

@@ -82,7 +82,7 @@ export function endOfInput<I extends Holdable>(profile: Profile, held: readonly 
 }
 
 /** Re-evaluates the held events after an owner change: see the module comment. */
-function release<I extends Holdable>(start: Profile, held: I[], steps: HoldStep<I>[], maxRecords: number): { profile: Profile; held: I[] } {
+function release<I extends Holdable>(start: Profile, held: I[], steps: HoldStep<I>[], maxRecords: number, inPlace: boolean): { profile: Profile; held: I[] } {
   let profile = start;
   let rest = held;
   let again = true;
@@ -95,13 +95,14 @@ function release<I extends Holdable>(start: Profile, held: I[], steps: HoldStep<
         kept.push(h);
         continue;
       }
-      const r = applyWithinLimit(profile, h.event, maxRecords);
+      const r = applyWithinLimit(profile, h.event, maxRecords, inPlace);
       if (!r.ok) {
         steps.push({ kind: 'rejected', input: h, reason: r.reason, message: r.message, released: true, expired: false });
         continue;
       }
       steps.push({ kind: 'applied', input: h, released: true });
       // The owner changed again: start over with the new owner (the rest stays in arrival order).
+      // (In place, only record events return the same object, and they never change the owner.)
       if (r.profile.owner !== profile.owner) again = true;
       profile = r.profile;
     }
@@ -112,9 +113,10 @@ function release<I extends Holdable>(start: Profile, held: I[], steps: HoldStep<
 
 /**
  * One event into an employee's profile and held events: expiries due at its ingestion time first,
- * then hold it, apply it or reject it; an owner change releases what it can.
+ * then hold it, apply it or reject it; an owner change releases what it can. `inPlace`: `profile`
+ * is the caller's own working copy, which the fold may change (@ipasn/rules ApplyOptions).
  */
-export function foldEvent<I extends Holdable>(profile: Profile, held: readonly I[], input: I, limits: HoldLimits, maxRecords: number): HoldFold<I> {
+export function foldEvent<I extends Holdable>(profile: Profile, held: readonly I[], input: I, limits: HoldLimits, maxRecords: number, inPlace = false): HoldFold<I> {
   const expired = expireHeld(profile, held, input.ingestedAt, limits);
   const steps = expired.steps;
   const owner = profile.owner;
@@ -128,13 +130,13 @@ export function foldEvent<I extends Holdable>(profile: Profile, held: readonly I
     steps.push({ kind: 'rejected', input, reason: 'NOT_OWNER', message, released: false, expired: false });
     return { profile, held: expired.held, steps };
   }
-  const r = applyWithinLimit(profile, input.event, maxRecords);
+  const r = applyWithinLimit(profile, input.event, maxRecords, inPlace);
   if (!r.ok) {
     steps.push({ kind: 'rejected', input, reason: r.reason, message: r.message, released: false, expired: false });
     return { profile, held: expired.held, steps };
   }
   steps.push({ kind: 'applied', input, released: false });
   if (r.profile.owner === owner || expired.held.length === 0) return { profile: r.profile, held: expired.held, steps };
-  const after = release(r.profile, expired.held, steps, maxRecords);
+  const after = release(r.profile, expired.held, steps, maxRecords, inPlace);
   return { ...after, steps };
 }

@@ -6,23 +6,27 @@
  * record is always allowed, even at or over the limit.
  */
 import type { CanonicalEvent } from '@ipasn/contracts';
-import { applyEvent, type ApplyOutcome, type Profile } from '@ipasn/rules';
+import { addsRecord, applyEvent, recordCount, type ApplyOutcome, type Profile } from '@ipasn/rules';
 
 /** SCORER_MAX_RECORDS' default (events.md). */
 export const DEFAULT_MAX_RECORDS = 1_000;
 
 export type LimitedOutcome = ApplyOutcome | { ok: false; reason: 'TOO_MANY_RECORDS'; message: string };
 
-function recordCount(profile: Profile): number {
-  return Object.keys(profile.records).length;
-}
-
-/** `applyEvent`, then check 10: more records than before and more than `maxRecords` is TOO_MANY_RECORDS. */
-export function applyWithinLimit(profile: Profile, event: CanonicalEvent, maxRecords: number): LimitedOutcome {
+/**
+ * `applyEvent`, then check 10: an event that would add a record to an employee who has
+ * `maxRecords` or more is TOO_MANY_RECORDS. Decided before the event is applied (so that `inPlace`,
+ * see @ipasn/rules ApplyOptions, never changes a profile it then rejects); the reducer's own
+ * rejects (NOT_OWNER) still come first.
+ */
+export function applyWithinLimit(profile: Profile, event: CanonicalEvent, maxRecords: number, inPlace = false): LimitedOutcome {
+  // `seq` counts every record ever set (new or replaced), so it bounds the count: most employees
+  // are far below the limit and are never counted.
+  if (profile.seq < maxRecords || !addsRecord(profile, event) || recordCount(profile) < maxRecords) return applyEvent(profile, event, { inPlace });
+  // Over the limit: the reducer's verdict first, on a copy.
   const outcome = applyEvent(profile, event);
   if (!outcome.ok) return outcome;
-  const after = recordCount(outcome.profile);
-  if (after <= maxRecords || after <= recordCount(profile)) return outcome;
+  const after = recordCount(profile) + 1;
   // Agency codes, record ids and counts only: never the employee.
   const recordId = 'recordId' in event.data ? ` ${JSON.stringify(event.data.recordId)}` : '';
   return {

@@ -49,6 +49,11 @@ describe('applyWithinLimit', () => {
     const before = profileWith(count, count);
     const r = applyWithinLimit(before, event, MAX);
     expect(r.ok ? 'OK' : r.reason).toBe(expected);
+    // In place (a fold's own copy): the same verdict and profile; a reject changes nothing.
+    const owned = structuredClone(before);
+    const s = applyWithinLimit(owned, event, MAX, true);
+    expect(s).toStrictEqual(r);
+    expect(owned).toStrictEqual(r.ok && s.ok && s.profile === owned ? r.profile : before);
   });
 
   it('keeps checks 8 and 9 first: NOT_OWNER and UNKNOWN_RECORD win over the limit', () => {
