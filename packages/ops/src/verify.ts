@@ -87,6 +87,7 @@ export class ProfileFold {
     return n;
   }
 
+  /** The folded profiles themselves (folded in place: read them after the last `add`). */
   profiles(): IterableIterator<Profile> {
     return this.#profiles.values();
   }
