@@ -3,26 +3,17 @@
  * service's user reaches only its own keys, the console's reads everything and writes only its
  * own `console:` keys. Each refusal sits next to the same user's success on its own keys.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AggregateStore } from '@ipasn/aggregates';
 import { scoreEvent } from '@ipasn/aggregates/testing';
-import { closeRedis, createRedis, type Redis } from '@ipasn/redis';
+import { createRedis } from '@ipasn/redis';
 import { silentLogger } from '@ipasn/logger';
 import { deleteRedisKeys, REDIS, testNamespace } from '../src/index.js';
+import { redisUsers } from './redis-users.js';
 
-const SECRETS = process.env['IPASN_SECRETS_DIR'];
 const ns = testNamespace();
-const opened: Redis[] = [];
-
-function as(user: string): Redis {
-  if (!SECRETS) throw new Error('IPASN_SECRETS_DIR is not set: run the tests with npm test (it generates the secrets)');
-  const password = readFileSync(join(SECRETS, 'redis', `${user}.password`), 'utf8').trim();
-  const redis = createRedis({ url: REDIS.url, username: user, password, logger: silentLogger(), maxRetriesPerRequest: 1, connectionName: `security-test-${user}` });
-  opened.push(redis);
-  return redis;
-}
+const users = redisUsers();
+const as = users.as;
 
 /** 'OK'/the reply, or the refusal's first word (NOPERM, NOAUTH, WRONGPASS). */
 async function attempt(run: () => Promise<unknown>): Promise<string> {
@@ -34,14 +25,14 @@ async function attempt(run: () => Promise<unknown>): Promise<string> {
 }
 
 afterAll(async () => {
-  await Promise.all(opened.map((r) => closeRedis(r)));
+  await users.close();
   await deleteRedisKeys(ns);
 });
 
 describe('Redis: one ACL user per service', () => {
   it('refuses the default user', async () => {
     const anonymous = createRedis({ url: REDIS.url, logger: silentLogger(), maxRetriesPerRequest: 1, lazyConnect: true } as never);
-    opened.push(anonymous);
+    users.track(anonymous);
     expect(await attempt(() => anonymous.set(`${ns}agg:{3004}:meta`, '1'))).toMatch(/NOAUTH|NOPERM/u);
   });
 

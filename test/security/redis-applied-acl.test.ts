@@ -3,27 +3,17 @@
  * infra/redis/users.acl): the scorer and the projector record theirs as themselves (a Lua call),
  * `ipasn rebuild` (cli) rewrites them, the console reads them; the normalizer cannot touch them.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AppliedOffsets, appliedKey, closeRedis, createRedis, readApplied, writeApplied, type Redis } from '@ipasn/redis';
-import { silentLogger } from '@ipasn/logger';
-import { deleteRedisKeys, REDIS, testNamespace } from '../src/index.js';
+import { AppliedOffsets, appliedKey, readApplied, writeApplied } from '@ipasn/redis';
+import { deleteRedisKeys, testNamespace } from '../src/index.js';
+import { redisUsers } from './redis-users.js';
 
-const SECRETS = process.env['IPASN_SECRETS_DIR'];
 const ns = testNamespace();
-const opened: Redis[] = [];
-
-function as(user: string): Redis {
-  if (!SECRETS) throw new Error('IPASN_SECRETS_DIR is not set: run the tests with npm test (it generates the secrets)');
-  const password = readFileSync(join(SECRETS, 'redis', `${user}.password`), 'utf8').trim();
-  const redis = createRedis({ url: REDIS.url, username: user, password, logger: silentLogger(), maxRetriesPerRequest: 1, connectionName: `security-test-${user}` });
-  opened.push(redis);
-  return redis;
-}
+const users = redisUsers();
+const as = users.as;
 
 afterAll(async () => {
-  await Promise.all(opened.map((r) => closeRedis(r)));
+  await users.close();
   await deleteRedisKeys(ns);
 });
 

@@ -8,17 +8,9 @@ import { describe, expect } from 'vitest';
 import { IpasnError } from '@ipasn/errors';
 import { silentLogger } from '@ipasn/logger';
 import { BatchConsumer, BatchProducer, groupLag, withAdmin } from '../src/index.js';
-import { test } from './fixtures.js';
+import { test, until } from './fixtures.js';
 
 const TIMEOUT = 120_000;
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('BatchConsumer beforeCommit (real Kafka)', () => {
   test(

@@ -3,21 +3,9 @@ import { describe, expect } from 'vitest';
 import { silentLogger } from '@ipasn/logger';
 import { IpasnError } from '@ipasn/errors';
 import { BatchConsumer, BatchProducer, groupLag, type InMessage, type OutMessage } from '../src/index.js';
-import { test } from './fixtures.js';
+import { test, until } from './fixtures.js';
 
 const TIMEOUT = 120_000;
-
-function until(cond: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (cond()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`condition not met within ${ms} ms`));
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
 
 describe('BatchProducer + BatchConsumer (real Kafka)', () => {
   test(

@@ -28,3 +28,12 @@ export const test = base.extend<Fixtures>({
     await withAdmin(kafka, (admin) => admin.deleteTopics(created));
   },
 });
+
+/** Polls `cond` every 50 ms until it holds; fails after `ms`. */
+export async function until(cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
