@@ -11,25 +11,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rebuild, verify } from '@ipasn/ops';
-import { topicNames } from '@ipasn/pipeline';
 import { appliedKey, readApplied, readEpoch, type Redis } from '@ipasn/redis';
-import { createTopics, deleteNamespace, KAFKA, onFinished, publishLines, REDIS, sleep, startService, testNamespace, testRedis, waitForDrain, type ServiceHandle } from '../src/index.js';
+import { KAFKA, publishLines, REDIS, sleep, waitForDrain } from '../src/index.js';
+import { AGENCY, AS_OF, faultStream, MINUTES, startFaultPipeline, waitFailing } from './redis-fault.js';
 
 const N = Number(process.env['E2E_BEHIND_EMPLOYEES'] ?? 300);
-const MINUTES = 60_000;
-const AS_OF = '2025-06-30';
-const AGENCY = '3004';
-const TIME = '2025-06-01T09:00:00+07:00';
-
-const nips = Array.from({ length: N }, (_, i) => `198${i % 10}01${String((Math.floor(i / 10) % 28) + 1).padStart(2, '0')}2010011${String(Math.floor(i / 280)).padStart(3, '0')}`);
-let seq = 0;
-function line(nip: string, type: string, data: Record<string, unknown>): string {
-  seq++;
-  return JSON.stringify({ specversion: '1.0', id: `behind-${seq}`, source: `/agencies/${AGENCY}`, type: `ipasn.${type}`, subject: nip, time: TIME, data });
-}
-const phase1 = nips.map((nip) => line(nip, 'employee.upserted', { name: 'Pegawai', employmentType: 'PNS', jobGroup: 'PELAKSANA', requiredEducation: 'S1' }));
-const phase2 = nips.map((nip) => line(nip, 'education.recorded', { recordId: 'pdk-1', level: 'S1', graduatedOn: '2008-08-01' }));
-const phase3 = nips.map((nip) => line(nip, 'training.recorded', { recordId: 'dkl-1', kind: 'TECHNICAL', hours: 24, completedOn: '2025-03-01' }));
+const { phase1, phase2, phase3 } = faultStream('behind', N);
 
 async function namespaceKeys(redis: Redis, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -62,38 +49,11 @@ async function restore(redis: Redis, prefix: string, snap: Map<string, { dump: B
   for (const [err] of results ?? []) if (err) throw err;
 }
 
-/** Polls `/readyz` until it fails on `redis-behind` (the check runs every 10 s). */
-async function waitBehind(service: ServiceHandle): Promise<{ ready: boolean; failing: string[] }> {
-  const deadline = Date.now() + 2 * MINUTES;
-  for (;;) {
-    const { status, body } = await service.get('/readyz');
-    const parsed = JSON.parse(body) as { ready: boolean; failing: string[] };
-    if (status === 503 && parsed.failing.includes('redis-behind')) return parsed;
-    if (Date.now() > deadline) throw new Error(`${service.name} still ${status} ${body}\n${service.tail()}`);
-    await sleep(500);
-  }
-}
-
 describe('Redis that comes back behind under the running services (real Kafka, Redis and service processes)', () => {
   it(
     'the scorer and the projector stop unready with reason redis-behind; ipasn rebuild and a restart bring verify back to 0',
     async () => {
-      const ns = testNamespace();
-      const redis = testRedis();
-      await onFinished(async () => {
-        await redis.quit();
-        await deleteNamespace(ns);
-      });
-      const topics = topicNames(ns);
-      await createTopics(ns, [AGENCY]);
-      const env = { IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, SCORING_AS_OF: AS_OF, LOG_LEVEL: 'info' };
-      const [normalizer, scorer, projector] = await Promise.all((['normalizer', 'scorer', 'projector'] as const).map((name) => startService(name, env)));
-      await Promise.all([normalizer!.waitReady(), scorer!.waitReady(), projector!.waitReady()]);
-      const drain = async () => {
-        await waitForDrain(`${ns}ipasn-normalizer`, [topics.ingress(AGENCY)], 10 * MINUTES);
-        await waitForDrain(`${ns}ipasn-scorer`, [topics.events], 10 * MINUTES);
-        await waitForDrain(`${ns}ipasn-projector`, [topics.scores], 10 * MINUTES);
-      };
+      const { ns, redis, topics, normalizer, scorer, projector, drain } = await startFaultPipeline();
 
       await publishLines(phase1, { prefix: ns });
       await drain();
@@ -111,8 +71,8 @@ describe('Redis that comes back behind under the running services (real Kafka, R
       await restore(redis, ns, snap);
       expect((await readEpoch(redis, ns))?.id).toBe(epoch?.id);
 
-      for (const service of [scorer!, projector!]) {
-        expect(await waitBehind(service)).toMatchObject({ ready: false, failing: ['redis-behind'] });
+      for (const service of [scorer, projector]) {
+        expect(await waitFailing(service, 'redis-behind', 2 * MINUTES)).toMatchObject({ ready: false, failing: ['redis-behind'] });
         expect(await service.metrics()).toMatch(/^ipasn_redis_behind\{[^}]*\} 1$/mu);
         expect(await service.metrics()).toMatch(/^ipasn_redis_epoch_ok\{[^}]*\} 1$/mu);
         expect(service.logs()).toMatch(/redis-behind.*partition.*committed.*ipasn rebuild/u);
@@ -127,19 +87,19 @@ describe('Redis that comes back behind under the running services (real Kafka, R
       expect(await redis.hgetall(appliedKey(ns))).toEqual(restored);
 
       // The repair: stop them, rebuild from Kafka, start them again.
-      await Promise.all([scorer!.kill('SIGTERM'), projector!.kill('SIGTERM')]);
+      await Promise.all([scorer.kill('SIGTERM'), projector.kill('SIGTERM')]);
       const opts = { kafkaConnection: KAFKA, redisConnection: REDIS, topicPrefix: ns, redisPrefix: ns, asOf: AS_OF };
       const rebuilt = await rebuild(opts);
       expect(rebuilt.epoch.by).toBe('rebuild');
-      await scorer!.restart({ waitReady: true });
-      await projector!.restart({ waitReady: true });
+      await scorer.restart({ waitReady: true });
+      await projector.restart({ waitReady: true });
       await drain();
-      for (const service of [scorer!, projector!]) expect(await service.metrics()).toMatch(/^ipasn_redis_behind\{[^}]*\} 0$/mu);
+      for (const service of [scorer, projector]) expect(await service.metrics()).toMatch(/^ipasn_redis_behind\{[^}]*\} 0$/mu);
       const v = await verify(opts);
       expect(v.agencies.filter((a) => !a.ok)).toEqual([]);
       expect(v.ok).toBe(true);
       expect(v.events).toBe(3 * N);
-      await Promise.all([normalizer!.kill('SIGTERM'), scorer!.kill('SIGTERM'), projector!.kill('SIGTERM')]);
+      await Promise.all([normalizer.kill('SIGTERM'), scorer.kill('SIGTERM'), projector.kill('SIGTERM')]);
     },
     20 * MINUTES,
   );

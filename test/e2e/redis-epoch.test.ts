@@ -10,75 +10,35 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rebuild, verify } from '@ipasn/ops';
-import { topicNames } from '@ipasn/pipeline';
 import { epochKey, readEpoch } from '@ipasn/redis';
-import { createTopics, deleteNamespace, deleteRedisKeys, KAFKA, onFinished, publishLines, REDIS, sleep, startService, testNamespace, testRedis, waitForDrain, type ServiceHandle } from '../src/index.js';
+import { deleteRedisKeys, KAFKA, publishLines, REDIS } from '../src/index.js';
+import { AS_OF, faultStream, MINUTES, startFaultPipeline, waitFailing } from './redis-fault.js';
 
 const N = Number(process.env['E2E_EPOCH_EMPLOYEES'] ?? 500);
-const AS_OF = '2025-06-30';
-const MINUTES = 60_000;
-const AGENCY = '3004';
-const TIME = '2025-06-01T09:00:00+07:00';
-
-const nips = Array.from({ length: N }, (_, i) => `198${i % 10}01${String((Math.floor(i / 10) % 28) + 1).padStart(2, '0')}2010011${String(Math.floor(i / 280)).padStart(3, '0')}`);
-let seq = 0;
-function line(nip: string, type: string, data: Record<string, unknown>): string {
-  seq++;
-  return JSON.stringify({ specversion: '1.0', id: `epoch-${seq}`, source: `/agencies/${AGENCY}`, type: `ipasn.${type}`, subject: nip, time: TIME, data });
-}
-const phase1 = nips.map((nip) => line(nip, 'employee.upserted', { name: 'Pegawai', employmentType: 'PNS', jobGroup: 'PELAKSANA', requiredEducation: 'S1' }));
-const phase2 = nips.map((nip) => line(nip, 'education.recorded', { recordId: 'pdk-1', level: 'S1', graduatedOn: '2008-08-01' }));
+const { phase1, phase2, phase3 } = faultStream('epoch', N);
 /** Copies, sent after the repair, of events accepted before the flush: the normalizer must drop them. */
 const COPIES = 25;
-const phase3 = nips.map((nip) => line(nip, 'training.recorded', { recordId: 'dkl-1', kind: 'TECHNICAL', hours: 24, completedOn: '2025-03-01' }));
-
-/** Polls `/readyz` until it fails on `redis-epoch` (the check runs every 10 s; a loaded machine is slow). */
-async function waitUnready(service: ServiceHandle): Promise<{ ready: boolean; failing: string[] }> {
-  const deadline = Date.now() + 3 * MINUTES;
-  for (;;) {
-    const { status, body } = await service.get('/readyz');
-    const parsed = JSON.parse(body) as { ready: boolean; failing: string[] };
-    if (status === 503 && parsed.failing.includes('redis-epoch')) return parsed;
-    if (Date.now() > deadline) throw new Error(`${service.name} still ${status} ${body}\n${service.tail()}`);
-    await sleep(500);
-  }
-}
 
 describe('Redis flushed under the running services (real Kafka, Redis and service processes)', () => {
   it(
     'the normalizer, the scorer and the projector stop unready with reason redis-epoch; ipasn rebuild (dedupe marks included) and a restart bring verify back to 0',
     async () => {
-      const ns = testNamespace();
-      const redis = testRedis();
-      await onFinished(async () => {
-        await redis.quit();
-        await deleteNamespace(ns);
-      });
-      const topics = topicNames(ns);
-      await createTopics(ns, [AGENCY]);
-      const env = { IPASN_TOPIC_PREFIX: ns, REDIS_PREFIX: ns, SCORING_AS_OF: AS_OF, LOG_LEVEL: 'info' };
-      const [normalizer, scorer, projector] = await Promise.all((['normalizer', 'scorer', 'projector'] as const).map((name) => startService(name, env)));
-      await Promise.all([normalizer!.waitReady(), scorer!.waitReady(), projector!.waitReady()]);
-      const drain = async () => {
-        await waitForDrain(`${ns}ipasn-normalizer`, [topics.ingress(AGENCY)], 10 * MINUTES);
-        await waitForDrain(`${ns}ipasn-scorer`, [topics.events], 10 * MINUTES);
-        await waitForDrain(`${ns}ipasn-projector`, [topics.scores], 10 * MINUTES);
-      };
+      const { ns, redis, normalizer, scorer, projector, drain } = await startFaultPipeline();
 
       // A first start on a new namespace writes the marker.
       await publishLines(phase1, { prefix: ns });
       await drain();
       const first = await readEpoch(redis, ns);
       expect(first?.by).toBe('first-start');
-      expect(await scorer!.metrics()).toMatch(/^ipasn_redis_epoch_ok\{[^}]*\} 1$/mu);
+      expect(await scorer.metrics()).toMatch(/^ipasn_redis_epoch_ok\{[^}]*\} 1$/mu);
 
       // Redis comes back empty while phase 2 flows.
       const publishing = publishLines(phase2, { prefix: ns });
       expect(await deleteRedisKeys(ns)).toBeGreaterThan(0);
       expect(await redis.exists(epochKey(ns))).toBe(0);
       await publishing;
-      for (const service of [normalizer!, scorer!, projector!]) {
-        expect(await waitUnready(service)).toMatchObject({ ready: false, failing: expect.arrayContaining(['redis-epoch']) as unknown });
+      for (const service of [normalizer, scorer, projector]) {
+        expect(await waitFailing(service, 'redis-epoch', 3 * MINUTES)).toMatchObject({ ready: false, failing: expect.arrayContaining(['redis-epoch']) as unknown });
         expect(await service.metrics()).toMatch(/^ipasn_redis_epoch_ok\{[^}]*\} 0$/mu);
         expect(service.logs()).toMatch(/redis-epoch.*ipasn rebuild/u);
         // Unready, not gone: the process waits for the repair.
@@ -88,7 +48,7 @@ describe('Redis flushed under the running services (real Kafka, Redis and servic
       expect(await redis.exists(epochKey(ns))).toBe(0);
 
       // The repair: stop them, rebuild from Kafka, start them again.
-      await Promise.all([normalizer!.kill('SIGTERM'), scorer!.kill('SIGTERM'), projector!.kill('SIGTERM')]);
+      await Promise.all([normalizer.kill('SIGTERM'), scorer.kill('SIGTERM'), projector.kill('SIGTERM')]);
       const opts = { kafkaConnection: KAFKA, redisConnection: REDIS, topicPrefix: ns, redisPrefix: ns, asOf: AS_OF };
       const rebuilt = await rebuild(opts);
       expect(rebuilt.epoch.by).toBe('rebuild');
@@ -96,20 +56,20 @@ describe('Redis flushed under the running services (real Kafka, Redis and servic
       expect(rebuilt.marks).toMatchObject({ restored: rebuilt.states.events, expired: 0, forgotten: 0 });
       expect(rebuilt.states.events).toBeGreaterThanOrEqual(N);
       expect((await readEpoch(redis, ns))?.id).toBe(rebuilt.epoch.id);
-      await normalizer!.restart({ waitReady: true });
-      await scorer!.restart({ waitReady: true });
-      await projector!.restart({ waitReady: true });
+      await normalizer.restart({ waitReady: true });
+      await scorer.restart({ waitReady: true });
+      await projector.restart({ waitReady: true });
       // Copies of phase-1 events (accepted before the flush) come again with phase 3.
       await publishLines([...phase1.slice(0, COPIES), ...phase3], { prefix: ns });
       await drain();
-      expect(await scorer!.metrics()).toMatch(/^ipasn_redis_epoch_ok\{[^}]*\} 1$/mu);
+      expect(await scorer.metrics()).toMatch(/^ipasn_redis_epoch_ok\{[^}]*\} 1$/mu);
       const v = await verify(opts);
       expect(v.agencies.filter((a) => !a.ok)).toEqual([]);
       expect(v.ok).toBe(true);
       // Every event once: the copies were dropped.
       expect(v.events).toBe(3 * N);
-      expect(await normalizer!.metrics()).toMatch(new RegExp(`^ipasn_normalizer_duplicates_total\\{[^}]*\\} ${COPIES}$`, 'mu'));
-      await Promise.all([normalizer!.kill('SIGTERM'), scorer!.kill('SIGTERM'), projector!.kill('SIGTERM')]);
+      expect(await normalizer.metrics()).toMatch(new RegExp(`^ipasn_normalizer_duplicates_total\\{[^}]*\\} ${COPIES}$`, 'mu'));
+      await Promise.all([normalizer.kill('SIGTERM'), scorer.kill('SIGTERM'), projector.kill('SIGTERM')]);
     },
     20 * MINUTES,
   );
